@@ -1,0 +1,95 @@
+/**
+ * @module domain/model
+ * The in-memory ledger: what Placement knows, shaped for reads by index.
+ * Pure data; mutated only by `evolve`.
+ */
+
+/** Capacity rules of one resource class on one provider. */
+export interface Inventory {
+  readonly total: number;
+  readonly reserved: number;
+  readonly minUnit: number;
+  readonly maxUnit: number;
+  readonly stepSize: number;
+  readonly allocationRatio: number;
+}
+
+/** Amounts per resource class, e.g. { VCPU: 2, MEMORY_MB: 512 }. */
+export type Resources = Map<string, number>;
+
+export interface ResourceProvider {
+  readonly uuid: string;
+  name: string;
+  generation: number;
+  parentUuid: string | null;
+  rootUuid: string;
+  readonly children: Set<string>;
+  inventories: Map<string, Inventory>;
+  /** Sum of all consumers' allocations, per class. */
+  readonly usages: Map<string, number>;
+  /** consumer uuid -> that consumer's resources here (same Map object as in the consumer). */
+  readonly allocations: Map<string, Resources>;
+  traits: Set<string>;
+  aggregates: Set<string>;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface Consumer {
+  readonly uuid: string;
+  projectId: string;
+  userId: string;
+  generation: number;
+  /** null: created before 1.38 (shown as 'unknown'). */
+  consumerType: string | null;
+  /** provider uuid -> resources. */
+  allocations: Map<string, Resources>;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface ResourceClass {
+  name: string;
+  readonly id: number;
+  readonly standard: boolean;
+  readonly createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface Trait {
+  readonly name: string;
+  readonly standard: boolean;
+  readonly createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** What a command that was applied left behind, for at-most-once replies. */
+export interface AppliedCommand {
+  readonly seq: number;
+  readonly events: readonly import('./events.ts').PlacementEvent[];
+}
+
+export interface Ledger {
+  readonly providers: Map<string, ResourceProvider>;
+  /** name -> uuid; names are unique. */
+  readonly providerNames: Map<string, string>;
+  readonly consumers: Map<string, Consumer>;
+  readonly resourceClasses: Map<string, ResourceClass>;
+  nextCustomClassId: number;
+  readonly traits: Map<string, Trait>;
+  /** Indexes for candidate search: class -> providers with inventory of it, etc. */
+  readonly providersByClass: Map<string, Set<string>>;
+  readonly providersByTrait: Map<string, Set<string>>;
+  readonly providersByAggregate: Map<string, Set<string>>;
+  /** Consumers per project, for /usages. */
+  readonly consumersByProject: Map<string, Set<string>>;
+  /** Last stream sequence folded in (0 = empty log). */
+  lastSeq: number;
+  /** Highest writer epoch seen. */
+  epoch: number;
+  /** commandId -> outcome, bounded (oldest dropped first). */
+  readonly appliedCommands: Map<string, AppliedCommand>;
+}
+
+export const FIRST_CUSTOM_CLASS_ID = 10000;
+export const APPLIED_COMMANDS_MAX = 50_000;
