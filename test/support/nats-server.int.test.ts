@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
@@ -58,7 +59,6 @@ describe('test/support/nats-server', () => {
     const { pid, storeDir } = other;
     await other.stop();
     expect(() => process.kill(pid, 0)).toThrow();
-    const { existsSync } = await import('node:fs');
     expect(existsSync(storeDir)).toBe(false);
   });
 });
