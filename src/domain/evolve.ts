@@ -1,0 +1,212 @@
+/**
+ * @module domain/evolve
+ * Folds one event into the ledger, in place, keeping the indexes in step.
+ * Replay and the live writer both come through here, so they cannot differ.
+ */
+import type { Ledger, ResourceProvider, Resources } from './model.ts';
+import type { AllocationsReplaced, CommandRecord, PlacementEvent } from './events.ts';
+import { APPLIED_COMMANDS_MAX } from './model.ts';
+import { toInventory } from './capacity.ts';
+import { invariant } from './invariant.ts';
+
+export function evolve(ledger: Ledger, event: PlacementEvent, at: string): void {
+  switch (event.type) {
+    case 'WriterStarted':
+      ledger.epoch = Math.max(ledger.epoch, event.epoch);
+      return;
+    case 'ResourceProviderCreated': {
+      const rp: ResourceProvider = {
+        uuid: event.uuid,
+        name: event.name,
+        generation: 0,
+        parentUuid: event.parentUuid,
+        rootUuid: event.rootUuid,
+        children: new Set(),
+        inventories: new Map(),
+        usages: new Map(),
+        allocations: new Map(),
+        traits: new Set(),
+        aggregates: new Set(),
+        createdAt: at,
+        updatedAt: at,
+      };
+      ledger.providers.set(rp.uuid, rp);
+      ledger.providerNames.set(rp.name, rp.uuid);
+      if (rp.parentUuid) provider(ledger, rp.parentUuid).children.add(rp.uuid);
+      return;
+    }
+    case 'ResourceProviderUpdated': {
+      const rp = provider(ledger, event.uuid);
+      ledger.providerNames.delete(rp.name);
+      ledger.providerNames.set(event.name, rp.uuid);
+      rp.name = event.name;
+      if (rp.parentUuid !== event.parentUuid) {
+        if (rp.parentUuid) provider(ledger, rp.parentUuid).children.delete(rp.uuid);
+        if (event.parentUuid) provider(ledger, event.parentUuid).children.add(rp.uuid);
+        rp.parentUuid = event.parentUuid;
+      }
+      if (rp.rootUuid !== event.rootUuid) setRoot(ledger, rp, event.rootUuid);
+      rp.generation = event.generation;
+      rp.updatedAt = at;
+      return;
+    }
+    case 'ResourceProviderDeleted': {
+      const rp = provider(ledger, event.uuid);
+      invariant(rp.children.size === 0 && rp.allocations.size === 0, 'deleted provider is bare');
+      for (const rc of rp.inventories.keys()) unindex(ledger.providersByClass, rc, rp.uuid);
+      for (const t of rp.traits) unindex(ledger.providersByTrait, t, rp.uuid);
+      for (const a of rp.aggregates) unindex(ledger.providersByAggregate, a, rp.uuid);
+      if (rp.parentUuid) ledger.providers.get(rp.parentUuid)?.children.delete(rp.uuid);
+      ledger.providers.delete(rp.uuid);
+      ledger.providerNames.delete(rp.name);
+      return;
+    }
+    case 'InventoriesReplaced': {
+      const rp = provider(ledger, event.uuid);
+      for (const rc of rp.inventories.keys()) unindex(ledger.providersByClass, rc, rp.uuid);
+      rp.inventories = new Map(Object.entries(event.inventories).map(([rc, d]) => [rc, toInventory(d)]));
+      for (const rc of rp.inventories.keys()) index(ledger.providersByClass, rc, rp.uuid);
+      touch(rp, event.generation, at);
+      return;
+    }
+    case 'ResourceClassCreated':
+      ledger.resourceClasses.set(event.name, {
+        name: event.name, id: event.id, standard: false, createdAt: at, updatedAt: at,
+      });
+      ledger.nextCustomClassId = Math.max(ledger.nextCustomClassId, event.id + 1);
+      return;
+    case 'ResourceClassRenamed': {
+      const rc = ledger.resourceClasses.get(event.name);
+      invariant(rc !== undefined, 'renamed class exists');
+      ledger.resourceClasses.delete(event.name);
+      rc.name = event.newName;
+      rc.updatedAt = at;
+      // Keep id order: re-insert would move it last, so rebuild the map in id order.
+      const all = [...ledger.resourceClasses.values(), rc].sort((a, b) => a.id - b.id);
+      ledger.resourceClasses.clear();
+      for (const c of all) ledger.resourceClasses.set(c.name, c);
+      return;
+    }
+    case 'ResourceClassDeleted':
+      ledger.resourceClasses.delete(event.name);
+      return;
+    case 'TraitCreated':
+      ledger.traits.set(event.name, { name: event.name, standard: false, createdAt: at, updatedAt: at });
+      return;
+    case 'TraitDeleted':
+      ledger.traits.delete(event.name);
+      return;
+    case 'ProviderTraitsReplaced': {
+      const rp = provider(ledger, event.uuid);
+      for (const t of rp.traits) unindex(ledger.providersByTrait, t, rp.uuid);
+      rp.traits = new Set(event.traits);
+      for (const t of rp.traits) index(ledger.providersByTrait, t, rp.uuid);
+      touch(rp, event.generation, at);
+      return;
+    }
+    case 'ProviderAggregatesReplaced': {
+      const rp = provider(ledger, event.uuid);
+      for (const a of rp.aggregates) unindex(ledger.providersByAggregate, a, rp.uuid);
+      rp.aggregates = new Set(event.aggregates);
+      for (const a of rp.aggregates) index(ledger.providersByAggregate, a, rp.uuid);
+      touch(rp, event.generation, at);
+      return;
+    }
+    case 'AllocationsReplaced':
+      replaceAllocations(ledger, event, at);
+      return;
+    default: {
+      const never: never = event;
+      throw new Error(`unknown event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Folds a whole command record and remembers its outcome for at-most-once replies. */
+export function evolveRecord(ledger: Ledger, record: CommandRecord, seq: number): void {
+  for (const e of record.events) evolve(ledger, e, record.at);
+  ledger.appliedCommands.set(record.commandId, { seq, events: record.events });
+  if (ledger.appliedCommands.size > APPLIED_COMMANDS_MAX) {
+    const oldest = ledger.appliedCommands.keys().next().value;
+    if (oldest !== undefined) ledger.appliedCommands.delete(oldest);
+  }
+}
+
+function replaceAllocations(ledger: Ledger, event: AllocationsReplaced, at: string): void {
+  for (const c of event.consumers) {
+    const old = ledger.consumers.get(c.uuid);
+    if (old) {
+      for (const [rpUuid, res] of old.allocations) {
+        const rp = provider(ledger, rpUuid);
+        addUsages(rp, res, -1);
+        rp.allocations.delete(c.uuid);
+      }
+      ledger.consumersByProject.get(old.projectId)?.delete(c.uuid);
+    }
+    const entries = Object.entries(c.allocations);
+    if (entries.length === 0) {
+      ledger.consumers.delete(c.uuid);
+      continue;
+    }
+    const allocations = new Map<string, Resources>();
+    for (const [rpUuid, res] of entries) {
+      const resources: Resources = new Map(Object.entries(res));
+      const rp = provider(ledger, rpUuid);
+      addUsages(rp, resources, 1);
+      rp.allocations.set(c.uuid, resources);
+      allocations.set(rpUuid, resources);
+    }
+    ledger.consumers.set(c.uuid, {
+      uuid: c.uuid,
+      projectId: c.projectId,
+      userId: c.userId,
+      generation: c.generation,
+      consumerType: c.consumerType,
+      allocations,
+      createdAt: old?.createdAt ?? at,
+      updatedAt: at,
+    });
+    index(ledger.consumersByProject, c.projectId, c.uuid);
+  }
+  for (const [rpUuid, gen] of Object.entries(event.providerGenerations)) {
+    touch(provider(ledger, rpUuid), gen, at);
+  }
+}
+
+function addUsages(rp: ResourceProvider, res: Resources, sign: 1 | -1): void {
+  for (const [rc, n] of res) {
+    const used = (rp.usages.get(rc) ?? 0) + sign * n;
+    invariant(used >= 0, 'usage never negative');
+    if (used === 0) rp.usages.delete(rc);
+    else rp.usages.set(rc, used);
+  }
+}
+
+function setRoot(ledger: Ledger, rp: ResourceProvider, rootUuid: string): void {
+  rp.rootUuid = rootUuid;
+  for (const child of rp.children) setRoot(ledger, provider(ledger, child), rootUuid);
+}
+
+function touch(rp: ResourceProvider, generation: number, at: string): void {
+  rp.generation = generation;
+  rp.updatedAt = at;
+}
+
+function provider(ledger: Ledger, uuid: string): ResourceProvider {
+  const rp = ledger.providers.get(uuid);
+  invariant(rp !== undefined, `provider ${uuid} exists`);
+  return rp;
+}
+
+function index(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function unindex(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
