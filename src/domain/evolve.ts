@@ -125,7 +125,12 @@ export function evolve(ledger: Ledger, event: PlacementEvent, at: string): void 
 /** Folds a whole command record and remembers its outcome for at-most-once replies. */
 export function evolveRecord(ledger: Ledger, record: CommandRecord, seq: number): void {
   for (const e of record.events) evolve(ledger, e, record.at);
-  ledger.appliedCommands.set(record.commandId, { seq, events: record.events });
+  remember(ledger, record.commandId, seq, record.events);
+}
+
+/** Records that a command took effect (seq 0: decided, not yet durable); bounded, oldest dropped. */
+export function remember(ledger: Ledger, commandId: string, seq: number, events: CommandRecord['events']): void {
+  ledger.appliedCommands.set(commandId, { seq, events });
   if (ledger.appliedCommands.size > APPLIED_COMMANDS_MAX) {
     const oldest = ledger.appliedCommands.keys().next().value;
     if (oldest !== undefined) ledger.appliedCommands.delete(oldest);

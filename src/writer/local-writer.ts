@@ -6,7 +6,7 @@
 import type { Ledger } from '../domain/model.ts';
 import type { Command } from '../domain/commands.ts';
 import type { CommandResult, SubmitMeta, Writer } from '../commands/writer-port.ts';
-import { evolveRecord } from '../domain/evolve.ts';
+import { remember } from '../domain/evolve.ts';
 import { applyCommand } from './apply.ts';
 
 export class LocalWriter implements Writer {
@@ -22,7 +22,7 @@ export class LocalWriter implements Writer {
         const seq = ++this.seq;
         this.ledger.lastSeq = seq;
         // Events are already folded; remember the command for at-most-once.
-        this.ledger.appliedCommands.set(meta.commandId, { seq, events: applied.record.events });
+        remember(this.ledger, meta.commandId, seq, applied.record.events);
         return { ok: true, seq, events: applied.record.events };
       }
     }

@@ -1,0 +1,32 @@
+/**
+ * @module commands/envelope
+ * The NATS command contract. A command is published on
+ * `placement.cmd.<CommandType>` (stream PLACEMENT_CMD) with a JSON body
+ * (the command) and these headers; the writer answers on the subject named
+ * in `Placement-Reply-To` (a stream message has no usable reply subject).
+ */
+import type { CommandResult } from './writer-port.ts';
+import { outcomeOf } from '../errors/outcomes.ts';
+import { CMD_SUBJECT_PREFIX } from '../log/streams.ts';
+
+export const Header = {
+  /** Reused on every retry of the same command: it takes effect at most once. */
+  CommandId: 'Placement-Command-Id',
+  RequestId: 'Placement-Request-Id',
+  ReplyTo: 'Placement-Reply-To',
+  /** Milliseconds since the epoch; a command still queued after it is refused. */
+  Deadline: 'Placement-Deadline',
+} as const;
+
+export const commandSubject = (type: string): string => `${CMD_SUBJECT_PREFIX}.${type}`;
+
+/** The reply body: the result, plus the HTTP status and code a rejection maps to. */
+export type Reply =
+  | (Extract<CommandResult, { ok: true }>)
+  | (Extract<CommandResult, { ok: false }> & { readonly status: number; readonly code: string });
+
+export function toReply(result: CommandResult): Reply {
+  if (result.ok) return result;
+  const o = outcomeOf(result.rejection);
+  return { ...result, status: o.status, code: o.code };
+}

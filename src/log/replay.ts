@@ -1,0 +1,44 @@
+/**
+ * @module log/replay
+ * Reads the event log from a sequence on, batch by batch, in order. Used by
+ * start-up (rebuild the ledger) and by the audit tools.
+ */
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import type { LogBatch } from '../domain/events.ts';
+import { decodeBatch } from './codec.ts';
+import { LOG_STREAM } from './streams.ts';
+
+export interface ReplayOptions {
+  readonly fromSeq?: number;
+  /** Stop after this sequence; default: the stream's last sequence when replay starts. */
+  readonly toSeq?: number;
+}
+
+/** Calls `onBatch` for each stored batch in order; returns the last sequence read. */
+export async function replayLog(
+  js: JetStreamClient, jsm: JetStreamManager,
+  onBatch: (batch: LogBatch, seq: number, time: Date) => void,
+  opts: ReplayOptions = {},
+): Promise<number> {
+  const info = await jsm.streams.info(LOG_STREAM);
+  const last = Math.min(opts.toSeq ?? info.state.last_seq, info.state.last_seq);
+  const from = Math.max(opts.fromSeq ?? 1, info.state.first_seq);
+  if (info.state.messages === 0 || from > last) return Math.min(last, (opts.fromSeq ?? 1) - 1);
+  const consumer = await js.consumers.get(LOG_STREAM, {
+    deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from,
+  });
+  const messages = await consumer.consume({ max_messages: 1000 });
+  let seq = from - 1;
+  try {
+    for await (const m of messages) {
+      seq = m.seq;
+      const batch = decodeBatch(m.data);
+      if (batch) onBatch(batch, m.seq, new Date(m.info.timestampNanos / 1e6));
+      if (m.seq >= last) break;
+    }
+  } finally {
+    messages.stop();
+  }
+  return seq;
+}

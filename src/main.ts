@@ -1,0 +1,38 @@
+/**
+ * @module main
+ * `npm start`: the Placement service on HOST:PORT. Exits non-zero if it
+ * cannot start, and stops its children on SIGTERM / SIGINT.
+ */
+import { serve } from '@hono/node-server';
+import { configFromEnv } from './config.ts';
+import { startService } from './service.ts';
+import { createApp } from './http/app.ts';
+
+const config = configFromEnv();
+const quiet = config.logLevel === 'warn' || config.logLevel === 'error';
+const log = (m: string) => { if (!quiet) console.error(`${new Date().toISOString()} ${m}`); };
+
+const service = await startService(config, log).catch((err) => {
+  console.error(`placement-ts: cannot start: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});
+service.writer.whenFenced((e) => {
+  console.error(`placement-ts: ${e.message}; another writer owns the log. Exiting.`);
+  void shutdown(3);
+});
+
+const app = createApp({ ledger: () => service.writer.ledger(), writer: service.client, profile: config.profile });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  log(`placement-ts: listening on http://${config.host}:${info.port} (nats ${service.natsUrl})`);
+});
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  await service.stop().catch(() => {});
+  process.exit(code);
+}
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));

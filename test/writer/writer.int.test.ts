@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import { ensureStreams } from '../../src/log/streams.ts';
+import { NatsWriter } from '../../src/writer/nats-writer.ts';
+import { NatsCommandClient } from '../../src/commands/nats-client.ts';
+import { createLedger } from '../../src/domain/state.ts';
+import { loadStandards } from '../../src/data/standards.ts';
+import { ledgerState } from '../../src/domain/snapshot.ts';
+import { replayLog } from '../../src/log/replay.ts';
+import type { Command } from '../../src/domain/commands.ts';
+import type { CommandResult } from '../../src/commands/writer-port.ts';
+
+let server: NatsServerHandle;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+const standards = loadStandards();
+const newWriter = (opts = {}) => new NatsWriter(nc, js, jsm, { createLedger: () => createLedger(standards), ...opts });
+const inv = (total: number) => ({ total, reserved: 0, min_unit: 1, max_unit: total, step_size: 1, allocation_ratio: 1 });
+
+async function fresh(): Promise<void> {
+  for (const s of ['PLACEMENT_LOG', 'PLACEMENT_CMD']) await jsm.streams.delete(s).catch(() => {});
+  await ensureStreams(jsm);
+}
+
+function send(client: NatsCommandClient, command: Command, commandId = randomUUID()): Promise<CommandResult> {
+  return client.submit(command, { commandId, requestId: `req-${commandId}` });
+}
+
+async function provider(client: NatsCommandClient, vcpu: number): Promise<string> {
+  const uuid = randomUUID();
+  expect((await send(client, { type: 'CreateResourceProvider', uuid, name: `rp-${uuid}`, parentUuid: null })).ok).toBe(true);
+  const r = await send(client, {
+    type: 'ChangeInventories', uuid, generation: 0, reservedMayEqualTotal: true,
+    change: { kind: 'replace', inventories: { VCPU: inv(vcpu) } },
+  });
+  expect(r.ok).toBe(true);
+  return uuid;
+}
+
+const claim = (rp: string, vcpu: number, consumer = randomUUID()): Command => ({
+  type: 'ReplaceAllocations', via: 'put',
+  consumers: [{ consumerUuid: consumer, projectId: 'p', userId: 'u', allocations: { [rp]: { VCPU: vcpu } } }],
+});
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url });
+  js = jetstream(nc);
+  jsm = await jetstreamManager(nc);
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await server?.stop();
+});
+
+describe('single writer on JetStream', () => {
+  it('replays to the same state after a restart', async () => {
+    await fresh();
+    const w1 = newWriter();
+    await w1.start();
+    const client = new NatsCommandClient(nc, js);
+    const rp = await provider(client, 8);
+    expect((await send(client, claim(rp, 3))).ok).toBe(true);
+    const before = ledgerState(w1.ledger());
+    await w1.stop();
+    const w2 = newWriter();
+    await w2.start();
+    expect(ledgerState(w2.ledger())).toEqual(before);
+    expect(w2.ledger().providers.get(rp)!.usages.get('VCPU')).toBe(3);
+    await w2.stop();
+    client.close();
+  });
+
+  it('never oversubscribes: 64 concurrent claimers race for the last units', async () => {
+    await fresh();
+    const w = newWriter();
+    await w.start();
+    const clients = Array.from({ length: 8 }, () => new NatsCommandClient(nc, js));
+    const rp = await provider(clients[0]!, 10);
+    const results = await Promise.all(Array.from({ length: 64 }, (_, i) => send(clients[i % 8]!, claim(rp, 1))));
+    const ok = results.filter((r) => r.ok).length;
+    const refused = results.filter((r) => !r.ok && r.rejection.kind === 'Conflict').length;
+    console.log(`64 claimers, capacity 10: ${ok} accepted, ${refused} refused with 409`);
+    expect(ok).toBe(10);
+    expect(refused).toBe(54);
+    expect(w.ledger().providers.get(rp)!.usages.get('VCPU')).toBe(10);
+    await w.stop();
+    const again = newWriter();
+    await again.start();
+    expect(again.ledger().providers.get(rp)!.usages.get('VCPU')).toBe(10);
+    await again.stop();
+    for (const c of clients) c.close();
+  });
+
+  it('applies a command retried with the same id only once', async () => {
+    await fresh();
+    const w = newWriter();
+    await w.start();
+    const client = new NatsCommandClient(nc, js);
+    const rp = await provider(client, 10);
+    const id = randomUUID();
+    const consumer = randomUUID();
+    const first = await send(client, claim(rp, 2, consumer), id);
+    const second = await send(client, claim(rp, 2, consumer), id);
+    expect(first.ok && second.ok).toBe(true);
+    expect(second.ok && second.seq).toBe(first.ok && first.seq);
+    expect(w.ledger().consumers.get(consumer)!.generation).toBe(1);
+    await w.stop();
+    client.close();
+  });
+
+  it('fences a second writer: the older one stops, no conflicting events land', async () => {
+    await fresh();
+    const a = newWriter();
+    await a.start();
+    const client = new NatsCommandClient(nc, js, { replyTimeoutMs: 5000 });
+    const rp = await provider(client, 100);
+    const b = newWriter();
+    await b.start(); // claims a newer epoch on the log
+    await b.stop(); // b stops taking commands, so the next one reaches a, whose view is stale
+    const refused = await send(client, claim(rp, 1));
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.rejection.kind).toBe('Unavailable');
+    expect(a.fenced).toBe(true);
+    const epochs: number[] = [];
+    await replayLog(js, jsm, (batch) => epochs.push(batch.epoch));
+    const bEpoch = b.ledger().epoch;
+    expect(epochs.at(-1)).toBe(bEpoch); // nothing of a's after b's claim
+    const c = newWriter();
+    await c.start();
+    expect(c.ledger().providers.get(rp)!.usages.get('VCPU') ?? 0).toBe(0);
+    expect((await send(client, claim(rp, 1))).ok).toBe(true);
+    await a.stop();
+    await c.stop();
+    client.close();
+  });
+
+  it('a multi-provider write survives a crash between append and reply, whole, and is applied once', async () => {
+    await fresh();
+    let crash = false;
+    const a = newWriter({ afterAppend: async () => { if (crash) { await a.stop(); throw new Error('crash'); } } });
+    await a.start();
+    const client = new NatsCommandClient(nc, js, { replyTimeoutMs: 60_000 });
+    const rp1 = await provider(client, 4);
+    const rp2 = await provider(client, 4);
+    const consumer = randomUUID();
+    const both: Command = {
+      type: 'ReplaceAllocations', via: 'post',
+      consumers: [{ consumerUuid: consumer, projectId: 'p', userId: 'u', allocations: { [rp1]: { VCPU: 2 }, [rp2]: { VCPU: 3 } } }],
+    };
+    crash = true;
+    const pending = send(client, both);
+    await new Promise((r) => setTimeout(r, 500));
+    // The writer died after the append; the command was never acked. A new writer takes over.
+    const b = newWriter();
+    await b.start();
+    const l = b.ledger();
+    expect(l.providers.get(rp1)!.usages.get('VCPU')).toBe(2);
+    expect(l.providers.get(rp2)!.usages.get('VCPU')).toBe(3);
+    // Redelivery (after ack_wait) reaches b, which recognises it and answers without re-applying.
+    const res = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 45_000))]);
+    expect(res && res.ok && res.duplicate).toBe(true);
+    expect(b.ledger().consumers.get(consumer)!.generation).toBe(1);
+    await b.stop();
+    client.close();
+  }, 60_000);
+});
