@@ -21,6 +21,7 @@ import { appendBatch, FencedError } from '../log/append.ts';
 import { replayLog } from '../log/replay.ts';
 import { CMD_STREAM, WRITER_CONSUMER } from '../log/streams.ts';
 import { parseCommand } from '../commands/schema.ts';
+import { publishFeed } from './feed.ts';
 
 export interface WriterOptions {
   readonly createLedger: () => Ledger;
@@ -234,6 +235,11 @@ export class NatsWriter {
       ledger.lastSeq = seq;
       for (const r of records) remember(ledger, r.commandId, seq, r.events);
       await this.opts.afterAppend?.(seq);
+      try {
+        publishFeed(this.nc, records, seq);
+      } catch (err) {
+        this.opts.log(`writer: change feed: ${String(err)}`);
+      }
     }
     for (const p of pending) {
       if (p.result) this.answer(p.msg, p.result);

@@ -76,6 +76,22 @@ describe('single writer on JetStream', () => {
     client.close();
   });
 
+  it('publishes each durable event on the change feed of what it touched', async () => {
+    await fresh();
+    const w = newWriter();
+    await w.start();
+    const client = new NatsCommandClient(nc, js);
+    const uuid = randomUUID();
+    const sub = nc.subscribe(`placement.evt.rp.${uuid}`, { max: 1 });
+    const got = (async () => { for await (const m of sub) return m.json<{ seq: number; event: { type: string } }>(); })();
+    const r = await send(client, { type: 'CreateResourceProvider', uuid, name: `feed-${uuid}`, parentUuid: null });
+    const msg = await got;
+    expect(msg?.event.type).toBe('ResourceProviderCreated');
+    expect(r.ok && msg?.seq).toBe(r.ok && r.seq);
+    await w.stop();
+    client.close();
+  });
+
   it('never oversubscribes: 64 concurrent claimers race for the last units', async () => {
     await fresh();
     const w = newWriter();

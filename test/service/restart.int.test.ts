@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { processesUsing, startService, type ServiceProcess } from '../support/service-process.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'placement-svc-'));
+const running: ServiceProcess[] = [];
+afterAll(async () => {
+  for (const s of running) await s.killGroup();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const headers = { 'x-auth-token': 'admin', 'openstack-api-version': 'placement 1.39', 'content-type': 'application/json' };
+const req = (s: ServiceProcess, method: string, path: string, body?: unknown) =>
+  fetch(s.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+
+async function start(): Promise<ServiceProcess> {
+  const s = await startService(dataDir);
+  running.push(s);
+  return s;
+}
+
+describe('the service process', () => {
+  it('comes back with every acknowledged write after kill -9 of its process group, leaving nothing running', async () => {
+    let s = await start();
+    const uuids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const uuid = randomUUID();
+      const r = await req(s, 'POST', '/resource_providers', { name: `cn-${i}`, uuid });
+      expect(r.status).toBe(200);
+      uuids.push(uuid);
+    }
+    await s.killGroup();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(processesUsing(dataDir)).toEqual([]);
+    s = await start();
+    const list = await (await req(s, 'GET', '/resource_providers')).json() as { resource_providers: Array<{ uuid: string }> };
+    expect(list.resource_providers.map((p) => p.uuid).sort()).toEqual([...uuids].sort());
+    await s.killGroup();
+  }, 60_000);
+
+  it('is not blocked by a stale embedded nats-server of a crashed run', async () => {
+    let s = await start();
+    const uuid = randomUUID();
+    expect((await req(s, 'POST', '/resource_providers', { name: 'stale-check', uuid })).status).toBe(200);
+    await s.killNodeOnly(); // its nats-server is left running on the store
+    expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+    s = await start();
+    expect((await req(s, 'GET', `/resource_providers/${uuid}`)).status).toBe(200);
+    await s.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesUsing(dataDir)).toEqual([]);
+  }, 60_000);
+});
