@@ -12,6 +12,7 @@ import { NatsWriter } from './writer/nats-writer.ts';
 import { NatsCommandClient } from './commands/nats-client.ts';
 import { createLedger } from './domain/state.ts';
 import { loadStandards } from './data/standards.ts';
+import { SnapshotStore } from './log/snapshots.ts';
 
 export interface Service {
   readonly natsUrl: string;
@@ -32,7 +33,8 @@ export async function startService(config: Config, log: (m: string) => void): Pr
   const js = jetstream(nc);
   await ensureStreams(jsm);
   const standards = loadStandards();
-  const writer = new NatsWriter(nc, js, jsm, { createLedger: () => createLedger(standards), log });
+  const snapshots = await SnapshotStore.open(nc);
+  const writer = new NatsWriter(nc, js, jsm, { createLedger: () => createLedger(standards), log, snapshots });
   await writer.start();
   const client = new NatsCommandClient(nc, js);
   return {

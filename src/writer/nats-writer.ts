@@ -22,6 +22,8 @@ import { replayLog } from '../log/replay.ts';
 import { CMD_STREAM, WRITER_CONSUMER } from '../log/streams.ts';
 import { parseCommand } from '../commands/schema.ts';
 import { publishFeed } from './feed.ts';
+import type { SnapshotStore } from '../log/snapshots.ts';
+import { LOG_STREAM } from '../log/streams.ts';
 
 export interface WriterOptions {
   readonly createLedger: () => Ledger;
@@ -33,6 +35,9 @@ export interface WriterOptions {
   /** Append attempts (same message id) before giving the batch up as unknown. */
   readonly appendAttemptsMax?: number;
   readonly log?: (msg: string) => void;
+  /** Store a snapshot after this many events since the last one (0: never). */
+  readonly snapshotEveryEvents?: number;
+  readonly snapshots?: SnapshotStore;
   /** Test hook: called after a batch is durable and before anyone hears of it. */
   readonly afterAppend?: (seq: number) => void | Promise<void>;
 }
@@ -49,7 +54,9 @@ export class NatsWriter {
   private messages: ConsumerMessages | undefined;
   private stopped = false;
   private fencedError: FencedError | undefined;
-  private readonly opts: Required<Omit<WriterOptions, 'afterAppend'>> & Pick<WriterOptions, 'afterAppend'>;
+  private readonly opts: Required<Omit<WriterOptions, 'afterAppend' | 'snapshots'>> & Pick<WriterOptions, 'afterAppend' | 'snapshots'>;
+  private eventsSinceSnapshot = 0;
+  private logCreated = '';
   private readonly idle: Array<() => void> = [];
   private onFenced: ((e: FencedError) => void) | undefined;
 
@@ -64,6 +71,7 @@ export class NatsWriter {
       batchBytesMax: 4 * 1024 * 1024,
       appendTimeoutMs: 5000,
       appendAttemptsMax: 4,
+      snapshotEveryEvents: 100_000,
       log: () => {},
       ...options,
     };
@@ -105,8 +113,11 @@ export class NatsWriter {
   }
 
   private async rebuild(): Promise<void> {
-    const ledger = this.opts.createLedger();
     const started = Date.now();
+    const info = await this.jsm.streams.info(LOG_STREAM);
+    this.logCreated = info.created;
+    const restored = await this.opts.snapshots?.load(this.opts.createLedger(), info.created, info.state.last_seq);
+    const ledger = restored ?? this.opts.createLedger();
     let events = 0;
     ledger.lastSeq = await replayLog(this.js, this.jsm, (batch, seq) => {
       ledger.epoch = Math.max(ledger.epoch, batch.epoch);
@@ -114,9 +125,26 @@ export class NatsWriter {
         evolveRecord(ledger, r, seq);
         events += r.events.length;
       }
-    });
+    }, { fromSeq: ledger.lastSeq + 1 });
     this.ledgerRef = ledger;
-    this.opts.log(`writer: replayed ${events} events to seq ${ledger.lastSeq} in ${Date.now() - started} ms`);
+    this.eventsSinceSnapshot = events;
+    this.opts.log(`writer: ${restored ? `snapshot at seq ${restored.lastSeq} + ` : ''}replayed ${events} events ` +
+      `to seq ${ledger.lastSeq} in ${Date.now() - started} ms`);
+  }
+
+  /** Between batches, so the snapshot is a consistent cut of the log. */
+  private async maybeSnapshot(events: number): Promise<void> {
+    this.eventsSinceSnapshot += events;
+    const store = this.opts.snapshots;
+    if (!store || this.opts.snapshotEveryEvents <= 0 || this.eventsSinceSnapshot < this.opts.snapshotEveryEvents) return;
+    this.eventsSinceSnapshot = 0;
+    try {
+      const t = Date.now();
+      const { seq, bytes } = await store.save(this.ledgerRef, this.logCreated);
+      this.opts.log(`writer: snapshot at seq ${seq} (${bytes} bytes) in ${Date.now() - t} ms`);
+    } catch (err) {
+      this.opts.log(`writer: snapshot failed: ${String(err)}`);
+    }
   }
 
   /** One WriterStarted append, fenced on the replayed end: from here on, an older writer is locked out. */
@@ -249,6 +277,7 @@ export class NatsWriter {
           : unavailable('lost track of command'));
       }
     }
+    await this.maybeSnapshot(records.reduce((n, r) => n + r.events.length, 0));
   }
 
   private async append(batch: LogBatch): Promise<number> {

@@ -53,7 +53,7 @@ describe('audit', () => {
     const w = new NatsWriter(nc, js, jsm, { createLedger: () => createLedger(loadStandards()) });
     await w.start();
     const client = new NatsCommandClient(nc, js);
-    const send = (command: Parameters<NatsCommandClient['submit']>[0], id = randomUUID()) =>
+    const send = (command: Parameters<NatsCommandClient["submit"]>[0], id: string = randomUUID()) =>
       client.submit(command, { commandId: id, requestId: `req-${id}` });
     expect((await send({ type: 'CreateResourceProvider', uuid: rp, name: 'audited', parentUuid: null })).ok).toBe(true);
     expect((await send({ type: 'ChangeInventories', uuid: rp, generation: 0, reservedMayEqualTotal: true,

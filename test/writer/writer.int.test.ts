@@ -11,6 +11,8 @@ import { loadStandards } from '../../src/data/standards.ts';
 import { ledgerState } from '../../src/domain/snapshot.ts';
 import { replayLog } from '../../src/log/replay.ts';
 import type { Command } from '../../src/domain/commands.ts';
+import { SnapshotStore } from '../../src/log/snapshots.ts';
+import { Objm } from '@nats-io/obj';
 import type { CommandResult } from '../../src/commands/writer-port.ts';
 
 let server: NatsServerHandle;
@@ -89,6 +91,33 @@ describe('single writer on JetStream', () => {
     expect(msg?.event.type).toBe('ResourceProviderCreated');
     expect(r.ok && msg?.seq).toBe(r.ok && r.seq);
     await w.stop();
+    client.close();
+  });
+
+  it('starts from a snapshot plus the tail, and from the log alone when the snapshot is corrupt', async () => {
+    await fresh();
+    const snapshots = await SnapshotStore.open(nc);
+    const logs: string[] = [];
+    const w = newWriter({ snapshots, snapshotEveryEvents: 3, log: (m: string) => logs.push(m) });
+    await w.start();
+    const client = new NatsCommandClient(nc, js);
+    const rp = await provider(client, 8);
+    for (let i = 0; i < 4; i++) expect((await send(client, claim(rp, 1))).ok).toBe(true);
+    const before = ledgerState(w.ledger());
+    await w.stop();
+    expect(logs.some((l) => l.includes('snapshot at seq'))).toBe(true);
+    const fromSnap: string[] = [];
+    const w2 = newWriter({ snapshots, log: (m: string) => fromSnap.push(m) });
+    await w2.start();
+    expect(fromSnap.some((l) => /snapshot at seq \d+ \+ replayed/.test(l))).toBe(true);
+    expect(ledgerState(w2.ledger())).toEqual(before);
+    await w2.stop();
+    const os = await new Objm(nc).open('PLACEMENT_SNAPSHOTS');
+    await os.putBlob({ name: 'ledger' }, new TextEncoder().encode('{"log": "x", "ledger": {"v": 1, "provid'));
+    const w3 = newWriter({ snapshots });
+    await w3.start();
+    expect(ledgerState(w3.ledger())).toEqual(before);
+    await w3.stop();
     client.close();
   });
 
