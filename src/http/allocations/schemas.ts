@@ -13,8 +13,6 @@ import { uuidLike } from '../validate.ts';
 const RC_PATTERN = /^[A-Z0-9_]+$/;
 const UUID_PATTERN = /^[0-9a-fA-F-]{36}$/;
 const CONSUMER_TYPE_PATTERN = /^[A-Z0-9_]+$/;
-// Unanchored, as upstream's: jsonschema matches patternProperties by search.
-const GROUP_PAT_1_33 = /[a-zA-Z0-9_-]{1,64}/;
 
 /** jsonschema's minProperties, which zod records lack. */
 function minProperties<T extends z.ZodType<Record<string, unknown>>>(schema: T, min: number): T {
@@ -51,8 +49,10 @@ const putV1_12 = z.strictObject({
 const deletable = putV1_12.extend({ allocations: byProvider });
 // 1.28: consumer generation required (null: a new consumer); empty allocations allowed.
 const putV1_28 = deletable.extend({ consumer_generation: z.int().nullable() });
-// 1.34: request-group mappings accepted (and not stored).
-const mappings = minProperties(z.record(z.string().regex(GROUP_PAT_1_33), z.array(uuidLike).min(1)), 1);
+// 1.34: request-group mappings accepted (and not stored). Upstream keys them
+// by an unanchored GROUP_PAT_1_33 without additionalProperties: false, so
+// any key passes ('' is the unsuffixed group) and every value is checked.
+const mappings = minProperties(z.record(z.string(), z.array(uuidLike).min(1)), 1);
 const putV1_34 = putV1_28.extend({ mappings: mappings.optional() });
 // 1.38: consumer type required.
 const consumerType = z.string().regex(CONSUMER_TYPE_PATTERN).min(1).max(255);
