@@ -1,0 +1,37 @@
+/**
+ * @module http/responses
+ * Success responses as Placement sends them: JSON as Python's json.dumps
+ * writes it, bodiless 201/204 without a content type, and the caching
+ * headers of 1.15+.
+ */
+import type { Context } from 'hono';
+import type { AppEnv } from './env.ts';
+import { atLeast } from './microversion.ts';
+import { pyJsonDumps } from './py-format.ts';
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(pyJsonDumps(body), { status, headers: { ...headers, 'content-type': 'application/json' } });
+}
+
+export function empty(status: 201 | 204, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers });
+}
+
+/** An HTTP date (RFC 7231) for an ISO time, or now. */
+export const httpDate = (iso?: string | null): string => (iso ? new Date(iso) : new Date()).toUTCString();
+
+/** The latest of the given times (ISO strings); null when none is known. */
+export function latest(times: Iterable<string | null | undefined>): string | null {
+  let best: string | null = null;
+  for (const t of times) if (t && (best === null || Date.parse(t) > Date.parse(best))) best = t;
+  return best;
+}
+
+/**
+ * From 1.15, `cache-control: no-cache` and `last-modified` (now when the
+ * time is unknown); nothing before.
+ */
+export function cacheHeaders(c: Context<AppEnv>, lastModified?: string | null): Record<string, string> {
+  if (!atLeast(c.get('microversion'), '1.15')) return {};
+  return { 'cache-control': 'no-cache', 'last-modified': httpDate(lastModified) };
+}

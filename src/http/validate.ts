@@ -1,0 +1,83 @@
+/**
+ * @module http/validate
+ * Request bodies and query strings through zod, with Placement's error
+ * sentences: "Malformed JSON: ...", "JSON does not validate: ...",
+ * "Invalid query string parameters: ...".
+ */
+import type { Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from './env.ts';
+import { HttpError } from './error-format.ts';
+import { describeFirstIssue } from './schema-text.ts';
+
+const badRequest = (detail: string): HttpError => new HttpError({ status: 400, detail });
+
+/** Python's json error text for an empty document; V8's text otherwise. */
+function jsonErrorText(text: string, err: unknown): string {
+  if (text.trim() === '') return `Expecting value: line 1 column ${text.length + 1} (char ${text.length})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`Malformed JSON: ${jsonErrorText(text, err)}`);
+  }
+}
+
+/** Validates `data`; the first failure becomes jsonschema's text after `prefix`. */
+export function check<S extends z.ZodType>(schema: S, data: unknown, prefix: string): z.output<S> {
+  const result = schema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  throw badRequest(`${prefix}${describeFirstIssue(result.error.issues, schema, data)}`);
+}
+
+/** The body as JSON, validated: 400 "Malformed JSON" or "JSON does not validate". */
+export async function jsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  return checkJson(schema, text);
+}
+
+/** Validates a JSON document given as text (also used on synthesized documents). */
+export function checkJson<S extends z.ZodType>(schema: S, text: string): z.output<S> {
+  return check(schema, parseJson(text), 'JSON does not validate: ');
+}
+
+/**
+ * The query string as a dict (the last value of a repeated key, as
+ * `dict(req.GET)` gives), validated against `schema`.
+ */
+export function queryParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of new URL(c.req.url).searchParams) params[k] = v;
+  return check(schema, params, 'Invalid query string parameters: ');
+}
+
+/** Every value of a repeatable query key, in order. */
+export const queryAll = (c: Context<AppEnv>, key: string): string[] =>
+  new URL(c.req.url).searchParams.getAll(key);
+
+/** Python's uuidutils.is_uuid_like: 32 hex digits once dashes, braces and urn/uuid prefixes go. */
+export function isUuidLike(s: string): boolean {
+  const hex = s.replace(/urn:/g, '').replace(/uuid:/g, '').replace(/^[{}]+|[{}]+$/g, '')
+    .replace(/-/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(hex);
+}
+
+/** The canonical form Python's str(uuid.UUID(s)) gives a uuid-like string. */
+export function canonicalUuid(s: string): string {
+  const hex = s.replace(/urn:/g, '').replace(/uuid:/g, '').replace(/^[{}]+|[{}]+$/g, '')
+    .replace(/-/g, '').toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const STRICT_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+const uuidFormat = (test: (s: string) => boolean) =>
+  z.string().refine(test, { params: { validator: 'format', format: 'uuid' } }).meta({ format: 'uuid' });
+
+/** Body uuids: Placement's own, loose format checker (dashes optional). */
+export const uuidLike = uuidFormat(isUuidLike);
+/** Query uuids: jsonschema's default checker (dashed form required). */
+export const uuidStrict = uuidFormat((s) => STRICT_UUID.test(s));

@@ -1,0 +1,44 @@
+/**
+ * @module test/http/harness
+ * An app over a fresh ledger and the in-process LocalWriter, and a request
+ * helper with Placement's usual headers (admin token, JSON).
+ */
+import { createApp } from '../../src/http/app.ts';
+import { loadStandards } from '../../src/data/standards.ts';
+import { createLedger } from '../../src/domain/state.ts';
+import { LocalWriter } from '../../src/writer/local-writer.ts';
+
+export function makeApp(profile = 'default') {
+  const ledger = createLedger(loadStandards());
+  const app = createApp({ ledger: () => ledger, writer: new LocalWriter(ledger), profile });
+  return { app, ledger };
+}
+
+export interface Call {
+  readonly method?: string;
+  readonly version?: string;
+  readonly token?: string | null;
+  readonly headers?: Record<string, string>;
+  /** An object is sent as JSON with content-type application/json. */
+  readonly body?: unknown;
+}
+
+export type App = ReturnType<typeof makeApp>['app'];
+
+export async function call(app: App, path: string, opts: Call = {}) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.token !== null) headers['x-auth-token'] = opts.token ?? 'admin';
+  if (opts.version) headers['openstack-api-version'] = `placement ${opts.version}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    headers['content-type'] = 'application/json';
+  }
+  Object.assign(headers, opts.headers);
+  for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
+  const res = await app.request(path, { method: opts.method ?? 'GET', headers, body });
+  const text = await res.text();
+  let json: any;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json };
+}
