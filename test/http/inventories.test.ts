@@ -110,6 +110,20 @@ describe('inventories', () => {
     expect((await call('GET', inventories)).json).toEqual({ resource_provider_generation: 1, inventories: {} });
   });
 
+  it('refuses to drop inventory in use, naming classes in class-id order', async () => {
+    const { call } = await setup();
+    await call('POST', inventories, { resource_class: 'DISK_GB', total: 2048 });
+    await call('POST', inventories, { resource_class: 'VCPU', total: 8 });
+    await call('PUT', '/allocations/599ffd2d-526a-4b2e-8683-f13ad25f9958',
+      { allocations: [{ resource_provider: { uuid: RP }, resources: { DISK_GB: 10, VCPU: 1 } }] });
+    const r = await call('DELETE', inventories, undefined, '1.23');
+    expect(r.status).toBe(409);
+    expect(r.json.errors[0].code).toBe('placement.inventory.inuse');
+    expect(r.json.errors[0].detail).toContain(`Inventory for 'VCPU, DISK_GB' on resource provider '${RP}' in use`);
+    const put = await call('PUT', inventories, { resource_provider_generation: 3, inventories: {} }, '1.23');
+    expect(put.json.errors[0].code).toBe('placement.inventory.inuse');
+  });
+
   it('answers 404 for a missing provider', async () => {
     const { call } = await setup();
     const r = await call('GET', '/resource_providers/2e1dda56-8b18-4fb9-8c5c-3125891b7143/inventories');

@@ -29,7 +29,7 @@ export function decideChangeInventories(ledger: Ledger, cmd: ChangeInventories):
       if (unknown) return refuse(reject('BadRequest',
         `Unknown resource class in inventory for resource provider ${rp.uuid}: No such resource class ${unknown}.`));
       next = new Map(Object.entries(change.inventories));
-      const inUse = inUseRemoved(rp, next);
+      const inUse = inUseRemoved(ledger, rp, next);
       if (inUse) return refuse(reject('InventoryInUse', `update conflict: ${inUse}`));
       break;
     }
@@ -64,14 +64,14 @@ export function decideChangeInventories(ledger: Ledger, cmd: ChangeInventories):
       }
       next = new Map(current);
       next.delete(change.resourceClass);
-      const inUse = inUseRemoved(rp, next);
+      const inUse = inUseRemoved(ledger, rp, next);
       if (inUse) return refuse(reject('ProviderGenerationConflict',
         `Unable to delete inventory of class ${change.resourceClass}: ${inUse}`));
       break;
     }
     case 'delete-all': {
       next = new Map();
-      const inUse = inUseRemoved(rp, next);
+      const inUse = inUseRemoved(ledger, rp, next);
       if (inUse) return refuse(reject('InventoryInUse', inUse));
       break;
     }
@@ -97,9 +97,14 @@ function capacityError(rp: ResourceProvider, invs: Array<[string, InventoryData]
   return null;
 }
 
-/** The in-use message if `next` drops a class that still has allocations. */
-function inUseRemoved(rp: ResourceProvider, next: Map<string, unknown>): string | null {
-  const gone = [...rp.inventories.keys()].filter((rc) => !next.has(rc) && (rp.usages.get(rc) ?? 0) > 0);
+/**
+ * The in-use message if `next` drops a class that still has allocations;
+ * classes in id order, as upstream's GROUP BY resource_class_id lists them.
+ */
+function inUseRemoved(ledger: Ledger, rp: ResourceProvider, next: Map<string, unknown>): string | null {
+  const idOf = (rc: string) => ledger.resourceClasses.get(rc)?.id ?? Number.MAX_SAFE_INTEGER;
+  const gone = [...rp.inventories.keys()].filter((rc) => !next.has(rc) && (rp.usages.get(rc) ?? 0) > 0)
+    .sort((a, b) => idOf(a) - idOf(b));
   if (gone.length === 0) return null;
   return `Inventory for '${gone.join(', ')}' on resource provider '${rp.uuid}' in use.`;
 }
