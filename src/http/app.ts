@@ -13,12 +13,15 @@ import { cors } from './middleware/cors.ts';
 import { microversion } from './middleware/microversion.ts';
 import { noauth } from './middleware/noauth.ts';
 import { requestContext } from './middleware/request-context.ts';
+import { aggregateRoutes } from './aggregates/index.ts';
 import { allocationRoutes } from './allocations/index.ts';
 import { inventoryRoutes } from './inventories/index.ts';
+import { providerTraitRoutes } from './provider-traits/index.ts';
 import { resourceClassRoutes } from './resource-classes/index.ts';
 import { resourceProviderRoutes } from './resource-providers/index.ts';
 import { rootRoutes } from './root.ts';
 import { RouteTable } from './routes.ts';
+import { traitRoutes } from './traits/index.ts';
 import { usageRoutes } from './usages/index.ts';
 
 export type { Deps } from './env.ts';
@@ -41,6 +44,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', inventoryRoutes(table));
   app.route('/', allocationRoutes(table));
   app.route('/', usageRoutes(table));
+  app.route('/', traitRoutes(table));
+  app.route('/', providerTraitRoutes(table));
+  app.route('/', aggregateRoutes(table));
 
   app.notFound((c) => errorResponse(c, new HttpError({ status: 404, raised: true })));
   app.onError((err, c) => {

@@ -86,7 +86,7 @@ function valueAt(input: unknown, path: readonly Segment[]): unknown {
 function jsonType(node: AnySchema): string {
   const d = def(node);
   if (d.type === 'number') {
-    const format = (node._zod.bag as { format?: string }).format;
+    const format = (node._zod.bag as { format?: string }).format ?? (d as { format?: string }).format;
     return format && /int/.test(format) ? 'integer' : 'number';
   }
   if (d.type === 'record') return 'object';

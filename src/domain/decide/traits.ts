@@ -7,7 +7,8 @@ import type { CreateTrait, DeleteTrait, SetProviderAggregates, SetProviderTraits
 import { reject } from '../rejections.ts';
 import { accept, refuse, type Decision } from './decision.ts';
 
-const GENERATION_CHANGED = "Resource provider's generation already changed. " +
+/** Upstream's sentence for a stale provider generation on traits and aggregates. */
+export const GENERATION_CHANGED = "Resource provider's generation already changed. " +
   'Please update the generation and try again.';
 
 export function decideCreateTrait(ledger: Ledger, cmd: CreateTrait): Decision {
@@ -32,8 +33,11 @@ export function decideSetProviderTraits(ledger: Ledger, cmd: SetProviderTraits):
   }
   const missing = cmd.traits.filter((t) => !ledger.traits.has(t));
   if (missing.length > 0) return refuse(reject('BadRequest', `No such trait ${missing.join(', ')}`));
+  // Upstream leaves the provider (and its generation) alone when the set is unchanged.
+  const wanted = new Set(cmd.traits);
+  if (wanted.size === rp.traits.size && [...wanted].every((t) => rp.traits.has(t))) return accept();
   return accept({
-    type: 'ProviderTraitsReplaced', uuid: rp.uuid, generation: rp.generation + 1, traits: [...new Set(cmd.traits)],
+    type: 'ProviderTraitsReplaced', uuid: rp.uuid, generation: rp.generation + 1, traits: [...wanted],
   });
 }
 

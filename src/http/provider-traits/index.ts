@@ -5,8 +5,11 @@
  * ProviderTraitsReplaced event; an unchanged set writes nothing.
  */
 import { Hono, type Context } from 'hono';
+import { GENERATION_CHANGED } from '../../domain/decide/traits.ts';
 import type { ProviderTraitsReplaced } from '../../domain/events.ts';
 import type { ResourceProvider } from '../../domain/model.ts';
+import { reject } from '../../domain/rejections.ts';
+import { outcomeOf } from '../../errors/outcomes.ts';
 import type { AppEnv } from '../env.ts';
 import { HttpError } from '../error-format.ts';
 import { since } from '../microversion.ts';
@@ -56,12 +59,14 @@ async function putTraits(c: C): Promise<Response> {
   const body = await jsonBody(c, putProviderTraits);
   const ledger = c.get('deps').ledger();
   const rp = providerOr404(ledger, uuid);
-  if (rp.generation !== body.resource_provider_generation) {
-    // Checked here too so an unknown trait name never reaches the command contract.
-    await submit(c, { type: 'SetProviderTraits', uuid, generation: body.resource_provider_generation, traits: [] });
-  }
   const missing = [...new Set(body.traits)].filter((t) => !ledger.traits.has(t));
-  if (missing.length > 0) throw new HttpError({ status: 400, detail: `No such trait ${missing.join(', ')}` });
+  if (missing.length > 0) {
+    // Refused here, in the core's order (generation first), so unknown names never reach the command contract.
+    const rejection = rp.generation !== body.resource_provider_generation
+      ? reject('ProviderGenerationConflict', GENERATION_CHANGED)
+      : reject('BadRequest', `No such trait ${missing.join(', ')}`);
+    throw new HttpError(outcomeOf(rejection));
+  }
   const events = await submit(c, {
     type: 'SetProviderTraits', uuid, generation: body.resource_provider_generation, traits: body.traits,
   });

@@ -7,5 +7,5 @@ import { traitName } from '../traits/schemas.ts';
 
 export const putProviderTraits = z.strictObject({
   traits: z.array(traitName),
-  resource_provider_generation: z.number().int(),
+  resource_provider_generation: z.int(),
 });
