@@ -98,6 +98,18 @@ describe('allocations', () => {
     expect((await call('GET', `/allocations/${C1}`, undefined, '1.38')).json.consumer_type).toBe('INSTANCE');
   });
 
+  it('accepts mappings from 1.34 only, checking their shape', async () => {
+    const { call } = await setup();
+    const body = (mappings: unknown) => dictBody({ VCPU: 1 }, { consumer_generation: null, mappings });
+    const early = await call('PUT', `/allocations/${C1}`, body({ '': [RP] }), '1.33');
+    expect(early.json.errors[0].detail).toMatch(/Additional properties are not allowed/);
+    const form = await call('PUT', `/allocations/${C1}`, body({ alpha: 'beta' }), '1.34');
+    expect(form.json.errors[0].detail).toMatch(/JSON does not validate: 'beta' is not of type 'array'/);
+    const none = await call('PUT', `/allocations/${C1}`, body({}), '1.34');
+    expect(none.json.errors[0].detail).toMatch(/JSON does not validate: \{\} does not have enough properties/);
+    expect((await call('PUT', `/allocations/${C1}`, body({ '': [RP], _NET1: [RP] }), '1.34')).status).toBe(204);
+  });
+
   it('normalises a dashless consumer uuid and refuses a malformed one', async () => {
     const { call, ledger } = await setup();
     const r = await call('PUT', `/allocations/${C1.replace(/-/g, '')}`, listBody({ VCPU: 1 }));
