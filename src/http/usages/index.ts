@@ -11,7 +11,7 @@ import { atLeast, since } from '../microversion.ts';
 import { authorize } from '../policy.ts';
 import { cacheHeaders, json } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
-import { queryParams } from '../validate.ts';
+import { queryAll, queryParams } from '../validate.ts';
 import { usagesQuery } from './schemas.ts';
 import { consumersOf, providerUsagesView, totalUsagesView, usagesByTypeView } from './view.ts';
 
@@ -40,8 +40,10 @@ function listUsages(c: C): Response {
 }
 
 function getTotalUsages(c: C): Response {
-  // The policy target is the project asked about, before the query is validated.
-  authorize(c, 'placement:usages', { projectId: c.req.query('project_id') ?? null });
+  // The policy target is the project asked about (the last one given, as
+  // webob's req.GET.get reads it), before the query is validated.
+  const asked = queryAll(c, 'project_id');
+  authorize(c, 'placement:usages', { projectId: asked[asked.length - 1] ?? null });
   const v = c.get('microversion');
   const query = queryParams(c, usagesQuery(v));
   const consumers = consumersOf(c.get('deps').ledger(), query.project_id, query.user_id);
