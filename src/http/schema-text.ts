@@ -86,8 +86,9 @@ function valueAt(input: unknown, path: readonly Segment[]): unknown {
 function jsonType(node: AnySchema): string {
   const d = def(node);
   if (d.type === 'number') {
-    const format = (node._zod.bag as { format?: string }).format ?? (d as { format?: string }).format;
-    return format && /int/.test(format) ? 'integer' : 'number';
+    const checks = (d.checks ?? []) as { _zod: { def: { format?: string } } }[];
+    const formats = [(node._zod.bag as { format?: string }).format, d.format, ...checks.map((c) => c._zod.def.format)];
+    return formats.some((f) => typeof f === 'string' && /int/.test(f)) ? 'integer' : 'number';
   }
   if (d.type === 'record') return 'object';
   if (d.type === 'enum' || d.type === 'literal') return 'string';
