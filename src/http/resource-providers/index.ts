@@ -17,7 +17,8 @@ import { cacheHeaders, json, latest } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { submit } from '../submit.ts';
 import { canonicalUuid, jsonBody, queryAll, queryParams } from '../validate.ts';
-import { filterProviders, type ProviderFilters } from './filter.ts';
+import type { ProviderFilters } from './filter.ts';
+import { listProviders } from './filters.ts';
 import { listQuery, postProvider, putProvider } from './schemas.ts';
 import { providerModified, providerUrl, providerView, type ProviderFacts } from './view.ts';
 
@@ -68,7 +69,7 @@ export function resourceProviderRoutes(table: RouteTable): Hono<AppEnv> {
       traits: q.required !== undefined ? parseRequiredAll(queryAll(c, 'required'), v) : undefined,
       resources: q.resources !== undefined ? parseResources(q.resources) : undefined,
     };
-    const providers = filterProviders(c.get('deps').ledger(), filters);
+    const providers = listProviders(c.get('deps').ledger(), filters);
     const body = { resource_providers: providers.map((rp) => providerView(rp, v)) };
     return json(body, 200, cacheHeaders(c, latest(providers.map(providerModified))));
   });
