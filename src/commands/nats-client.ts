@@ -6,7 +6,6 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders, nuid } from '@nats-io/transport-node';
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Command } from '../domain/commands.ts';
 import type { CommandResult, SubmitMeta, Writer } from './writer-port.ts';
 import { commandSubject, Header, type Reply } from './envelope.ts';
@@ -15,7 +14,6 @@ import { reject } from '../domain/rejections.ts';
 export interface NatsCommandClientOptions {
   /** How long a command may wait for the writer, queue included. */
   readonly replyTimeoutMs?: number;
-  readonly publishTimeoutMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -26,12 +24,9 @@ export class NatsCommandClient implements Writer {
   private readonly waiting = new Map<string, (r: CommandResult) => void>();
   private readonly sub: Subscription;
   private readonly replyTimeoutMs: number;
-  private readonly publishTimeoutMs: number;
 
-  constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient,
-    opts: NatsCommandClientOptions = {}) {
+  constructor(private readonly nc: NatsConnection, opts: NatsCommandClientOptions = {}) {
     this.replyTimeoutMs = opts.replyTimeoutMs ?? 15_000;
-    this.publishTimeoutMs = opts.publishTimeoutMs ?? 5_000;
     this.sub = nc.subscribe(`${this.inbox}.*`, {
       callback: (err, msg) => {
         if (err) return;
@@ -66,11 +61,9 @@ export class NatsCommandClient implements Writer {
     h.set(Header.ReplyTo, `${this.inbox}.${id}`);
     h.set(Header.Deadline, String(Date.now() + this.replyTimeoutMs));
     try {
-      await this.js.publish(commandSubject(command.type), encoder.encode(JSON.stringify(command)), {
-        // No Nats-Msg-Id: a retried command must reach the writer again, whose
-        // ledger recognises the id and answers without applying it twice.
-        headers: h, timeout: this.publishTimeoutMs,
-      });
+      // A plain publish into the stream (no PubAck round trip): the reply is
+      // the acknowledgement that matters, and its timeout covers a lost publish.
+      this.nc.publish(commandSubject(command.type), encoder.encode(JSON.stringify(command)), { headers: h });
     } catch {
       this.waiting.get(id)?.(unavailable('could not queue the command'));
     }

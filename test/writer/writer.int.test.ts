@@ -12,6 +12,8 @@ import { ledgerState } from '../../src/domain/snapshot.ts';
 import { replayLog } from '../../src/log/replay.ts';
 import type { Command } from '../../src/domain/commands.ts';
 import { SnapshotStore } from '../../src/log/snapshots.ts';
+import { WriterLoop } from '../../src/writer/writer-loop.ts';
+import { JetStreamEventLog } from '../../src/log/event-log.ts';
 import { Objm } from '@nats-io/obj';
 import type { CommandResult } from '../../src/commands/writer-port.ts';
 
@@ -25,7 +27,15 @@ const inv = (total: number) => ({ total, reserved: 0, min_unit: 1, max_unit: tot
 
 async function fresh(): Promise<void> {
   for (const s of ['PLACEMENT_LOG', 'PLACEMENT_CMD']) await jsm.streams.delete(s).catch(() => {});
-  await ensureStreams(jsm);
+  // The server may still be tearing a deleted stream down: retry briefly.
+  for (let i = 0; ; i++) {
+    try {
+      return await ensureStreams(jsm);
+    } catch (err) {
+      if (i >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 function send(client: NatsCommandClient, command: Command, commandId = randomUUID()): Promise<CommandResult> {
@@ -65,7 +75,7 @@ describe('single writer on JetStream', () => {
     await fresh();
     const w1 = newWriter();
     await w1.start();
-    const client = new NatsCommandClient(nc, js);
+    const client = new NatsCommandClient(nc);
     const rp = await provider(client, 8);
     expect((await send(client, claim(rp, 3))).ok).toBe(true);
     const before = ledgerState(w1.ledger());
@@ -82,7 +92,7 @@ describe('single writer on JetStream', () => {
     await fresh();
     const w = newWriter();
     await w.start();
-    const client = new NatsCommandClient(nc, js);
+    const client = new NatsCommandClient(nc);
     const uuid = randomUUID();
     const sub = nc.subscribe(`placement.evt.rp.${uuid}`, { max: 1 });
     const got = (async () => { for await (const m of sub) return m.json<{ seq: number; event: { type: string } }>(); })();
@@ -100,7 +110,7 @@ describe('single writer on JetStream', () => {
     const logs: string[] = [];
     const w = newWriter({ snapshots, snapshotEveryEvents: 3, log: (m: string) => logs.push(m) });
     await w.start();
-    const client = new NatsCommandClient(nc, js);
+    const client = new NatsCommandClient(nc);
     const rp = await provider(client, 8);
     for (let i = 0; i < 4; i++) expect((await send(client, claim(rp, 1))).ok).toBe(true);
     const before = ledgerState(w.ledger());
@@ -125,7 +135,7 @@ describe('single writer on JetStream', () => {
     await fresh();
     const w = newWriter();
     await w.start();
-    const clients = Array.from({ length: 8 }, () => new NatsCommandClient(nc, js));
+    const clients = Array.from({ length: 8 }, () => new NatsCommandClient(nc));
     const rp = await provider(clients[0]!, 10);
     const results = await Promise.all(Array.from({ length: 64 }, (_, i) => send(clients[i % 8]!, claim(rp, 1))));
     const ok = results.filter((r) => r.ok).length;
@@ -146,7 +156,7 @@ describe('single writer on JetStream', () => {
     await fresh();
     const w = newWriter();
     await w.start();
-    const client = new NatsCommandClient(nc, js);
+    const client = new NatsCommandClient(nc);
     const rp = await provider(client, 10);
     const id = randomUUID();
     const consumer = randomUUID();
@@ -163,11 +173,13 @@ describe('single writer on JetStream', () => {
     await fresh();
     const a = newWriter();
     await a.start();
-    const client = new NatsCommandClient(nc, js, { replyTimeoutMs: 5000 });
+    const client = new NatsCommandClient(nc, { replyTimeoutMs: 5000 });
     const rp = await provider(client, 100);
-    const b = newWriter();
-    await b.start(); // claims a newer epoch on the log
-    await b.stop(); // b stops taking commands, so the next one reaches a, whose view is stale
+    // A second writer replays and claims a newer epoch on the log (it takes no commands,
+    // so the next command reaches a, whose view is now stale).
+    const b = new WriterLoop(new JetStreamEventLog(js, jsm), { reply: () => {}, settled: () => {} },
+      { createLedger: () => createLedger(standards) });
+    await b.start();
     const refused = await send(client, claim(rp, 1));
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.rejection.kind).toBe('Unavailable');
@@ -181,6 +193,7 @@ describe('single writer on JetStream', () => {
     expect(c.ledger().providers.get(rp)!.usages.get('VCPU') ?? 0).toBe(0);
     expect((await send(client, claim(rp, 1))).ok).toBe(true);
     await a.stop();
+    await b.stop();
     await c.stop();
     client.close();
   });
@@ -190,7 +203,7 @@ describe('single writer on JetStream', () => {
     let crash = false;
     const a = newWriter({ afterAppend: async () => { if (crash) { await a.stop(); throw new Error('crash'); } } });
     await a.start();
-    const client = new NatsCommandClient(nc, js, { replyTimeoutMs: 60_000 });
+    const client = new NatsCommandClient(nc, { replyTimeoutMs: 60_000 });
     const rp1 = await provider(client, 4);
     const rp2 = await provider(client, 4);
     const consumer = randomUUID();

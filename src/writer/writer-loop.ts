@@ -1,0 +1,316 @@
+/**
+ * @module writer/writer-loop
+ * The single writer, free of NATS: inbound commands are decided in batches
+ * against the live ledger; each batch's events become ONE fenced append
+ * (group commit). Up to `inFlightMax` appends are pipelined, each chained on
+ * its predecessor, so a failure stops everything after it. Replies go out
+ * only once the batch is durable; after any failed append the ledger may
+ * hold events that are not in the log, so it is rebuilt before going on.
+ */
+import type { Ledger } from '../domain/model.ts';
+import type { Command } from '../domain/commands.ts';
+import type { CommandRecord } from '../domain/events.ts';
+import type { CommandResult } from '../commands/writer-port.ts';
+import type { EventLog } from '../log/event-log.ts';
+import { FencedError } from '../log/append.ts';
+import { reject } from '../domain/rejections.ts';
+import { evolveRecord, remember } from '../domain/evolve.ts';
+import { parseCommand } from '../commands/schema.ts';
+import { applyCommand } from './apply.ts';
+
+/** One command as it arrived, whatever the transport. */
+export interface Inbound {
+  readonly commandId: string;
+  readonly requestId: string;
+  /** ms since the epoch; 0 = none. */
+  readonly deadline: number;
+  /** The command JSON, not yet validated. */
+  readonly body: unknown;
+}
+
+export interface LoopIo<I extends Inbound> {
+  reply(input: I, result: CommandResult): void;
+  /** Every input up to and including these is settled (answered or dropped). */
+  settled(inputs: readonly I[]): void;
+  /** After a batch is durable, before its replies (change feed, test hooks). */
+  durable?(records: readonly CommandRecord[], seq: number): void | Promise<void>;
+}
+
+export interface LoopOptions {
+  readonly createLedger: () => Ledger;
+  readonly now?: () => number;
+  readonly batchCommandsMax?: number;
+  readonly inFlightMax?: number;
+  readonly appendAttemptsMax?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly log?: (msg: string) => void;
+  /** Restore the newest snapshot into a fresh ledger, if any (null: replay all). */
+  readonly loadSnapshot?: (fresh: Ledger, logCreated: string, logLastSeq: number) => Promise<Ledger | null>;
+  readonly saveSnapshot?: (ledger: Ledger, logCreated: string) => Promise<void>;
+  readonly snapshotEveryEvents?: number;
+}
+
+interface Batch<I> {
+  readonly inputs: I[];
+  readonly results: Map<I, CommandResult | 'applied' | { twinOf: string }>;
+  readonly records: CommandRecord[];
+  readonly msgId: string;
+  /** The sequence this batch must get: the log's end when it was decided, plus one. */
+  readonly seq: number;
+  appended?: Promise<number>;
+}
+
+export class WriterLoop<I extends Inbound> {
+  private ledgerRef: Ledger;
+  private readonly queue: I[] = [];
+  private busy = false;
+  private stopped = false;
+  private fencedBy: FencedError | undefined;
+  private logCreated = '';
+  private eventsSinceSnapshot = 0;
+  private readonly idle: Array<() => void> = [];
+  private readonly o: Required<Omit<LoopOptions, 'loadSnapshot' | 'saveSnapshot'>> & LoopOptions;
+  onFenced: ((e: FencedError) => void) | undefined;
+
+  constructor(private readonly log: EventLog, private readonly io: LoopIo<I>, options: LoopOptions) {
+    this.o = {
+      now: Date.now, batchCommandsMax: 512, inFlightMax: 2, appendAttemptsMax: 4,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)), log: () => {}, snapshotEveryEvents: 100_000,
+      ...options,
+    };
+    this.ledgerRef = options.createLedger();
+  }
+
+  ledger(): Ledger { return this.ledgerRef; }
+  get fenced(): boolean { return this.fencedBy !== undefined; }
+
+  async start(): Promise<void> {
+    await this.rebuild();
+    await this.claimEpoch();
+  }
+
+  enqueue(input: I): void {
+    if (this.fencedBy) {
+      this.io.reply(input, unavailable('writer fenced by another writer'));
+      this.io.settled([input]);
+      return;
+    }
+    this.queue.push(input);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.busy) await new Promise<void>((r) => this.idle.push(r));
+  }
+
+  private async rebuild(): Promise<void> {
+    const started = this.o.now();
+    const info = await this.log.info();
+    this.logCreated = info.created;
+    const restored = await this.o.loadSnapshot?.(this.o.createLedger(), info.created, info.lastSeq) ?? null;
+    const ledger = restored ?? this.o.createLedger();
+    let events = 0;
+    ledger.lastSeq = await this.log.replay(ledger.lastSeq + 1, (batch, seq) => {
+      ledger.epoch = Math.max(ledger.epoch, batch.epoch);
+      for (const r of batch.records) {
+        evolveRecord(ledger, r, seq);
+        events += r.events.length;
+      }
+      ledger.lastSeq = seq;
+    });
+    this.ledgerRef = ledger;
+    this.eventsSinceSnapshot = events;
+    this.o.log(`writer: ${restored ? `snapshot at seq ${restored.lastSeq} + ` : ''}replayed ${events} events ` +
+      `to seq ${ledger.lastSeq} in ${this.o.now() - started} ms`);
+  }
+
+  /** One WriterStarted append fenced on the replayed end: from here on an older writer is locked out. */
+  private async claimEpoch(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const ledger = this.ledgerRef;
+      const epoch = ledger.epoch + 1;
+      const record: CommandRecord = {
+        commandId: `writer-epoch-${epoch}`, requestId: '', at: new Date(this.o.now()).toISOString(),
+        events: [{ type: 'WriterStarted', epoch }],
+      };
+      try {
+        const seq = await this.log.append({ v: 1, epoch, records: [record] },
+          { expectedLastSeq: ledger.lastSeq, msgId: `epoch-${epoch}-${ledger.lastSeq}` });
+        evolveRecord(ledger, record, seq);
+        ledger.lastSeq = seq;
+        this.o.log(`writer: epoch ${epoch} from seq ${seq}`);
+        return;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await this.rebuild();
+      }
+    }
+  }
+
+  private kick(): void {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    void this.drain().catch((err) => this.o.log(`writer: ${String(err)}`)).finally(() => {
+      this.busy = false;
+      for (const r of this.idle.splice(0)) r();
+      if (this.queue.length > 0 && !this.stopped) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const flight: Batch<I>[] = [];
+    let failure: unknown;
+    while ((this.queue.length > 0 && !this.stopped) || flight.length > 0) {
+      if (this.queue.length > 0 && !this.stopped && failure === undefined && flight.length < this.o.inFlightMax &&
+          !this.snapshotDue()) {
+        const b = this.decideBatch(this.queue.splice(0, this.o.batchCommandsMax), flight.at(-1));
+        flight.push(b);
+        // Let the append go out and more commands arrive before deciding the next batch.
+        await Promise.resolve();
+        continue;
+      }
+      const b = flight.shift()!;
+      let seq = 0;
+      try {
+        seq = b.appended ? await b.appended : 0;
+        if (b.appended && seq !== b.seq) throw new Error(`batch landed at seq ${seq}, expected ${b.seq}`);
+      } catch (err) {
+        failure ??= err;
+      }
+      if (failure === undefined) {
+        await this.finish(b, seq);
+        this.eventsSinceSnapshot += b.records.reduce((n, r) => n + r.events.length, 0);
+        // Only with nothing in flight is the ledger exactly the log: snapshot then.
+        if (flight.length === 0 && this.snapshotDue()) await this.snapshot();
+      } else this.abandon(b, failure);
+      if (failure !== undefined && flight.length === 0) {
+        if (failure instanceof FencedError) {
+          this.fencedBy = failure;
+          this.stopped = true;
+          for (const i of this.queue.splice(0)) this.io.reply(i, unavailable('writer fenced by another writer'));
+          this.onFenced?.(failure);
+          return;
+        }
+        await this.rebuildUntilOk();
+        failure = undefined;
+      }
+    }
+  }
+
+  /** Decide every input against the live ledger (in place) and start the append. */
+  private decideBatch(inputs: I[], previous: Batch<I> | undefined): Batch<I> {
+    const ledger = this.ledgerRef;
+    const now = this.o.now();
+    const at = new Date(now).toISOString();
+    const results: Batch<I>['results'] = new Map();
+    const records: CommandRecord[] = [];
+    for (const input of inputs) {
+      if (this.fencedBy) { results.set(input, unavailable('writer fenced by another writer')); continue; }
+      if (input.deadline > 0 && input.deadline < now) {
+        results.set(input, unavailable('command expired before the writer reached it'));
+        continue;
+      }
+      if (!input.commandId) {
+        results.set(input, { ok: false, rejection: reject('BadRequest', 'command has no command id') });
+        continue;
+      }
+      const parsed = parseCommand(input.body);
+      if (!parsed.ok) {
+        results.set(input, { ok: false, rejection: reject('BadRequest', parsed.detail) });
+        continue;
+      }
+      const applied = applyCommand(ledger, parsed.command as Command, { commandId: input.commandId, requestId: input.requestId, at });
+      if (applied.kind === 'rejected') results.set(input, { ok: false, rejection: applied.rejection });
+      else if (applied.kind === 'duplicate') {
+        results.set(input, applied.seq > 0
+          ? { ok: true, seq: applied.seq, events: applied.record.events, duplicate: true }
+          : { twinOf: input.commandId });
+      } else {
+        remember(ledger, input.commandId, 0, applied.record.events);
+        records.push(applied.record);
+        results.set(input, 'applied');
+      }
+    }
+    const expectedLastSeq = ledger.lastSeq;
+    const b: Batch<I> = { inputs, results, records, msgId: `e${ledger.epoch}-s${expectedLastSeq}`, seq: expectedLastSeq + 1 };
+    if (records.length > 0) {
+      ledger.lastSeq += 1; // the tail this batch will make, if it lands
+      b.appended = this.append(b, expectedLastSeq, previous?.appended ? previous.msgId : undefined);
+      b.appended.catch(() => {}); // settled in drain, in order
+    }
+    return b;
+  }
+
+  private async append(b: Batch<I>, expectedLastSeq: number, expectedLastMsgId: string | undefined): Promise<number> {
+    const batch = { v: 1 as const, epoch: this.ledgerRef.epoch, records: b.records };
+    let lastErr: unknown;
+    for (let attempt = 0; attempt < this.o.appendAttemptsMax; attempt++) {
+      try {
+        return await this.log.append(batch, { expectedLastSeq, expectedLastMsgId, msgId: b.msgId });
+      } catch (err) {
+        if (err instanceof FencedError) throw err;
+        lastErr = err;
+        await this.o.sleep(Math.min(250 * 2 ** attempt, 2000));
+      }
+    }
+    throw lastErr;
+  }
+
+  private async finish(b: Batch<I>, seq: number): Promise<void> {
+    const ledger = this.ledgerRef;
+    for (const r of b.records) remember(ledger, r.commandId, seq, r.events);
+    if (b.records.length > 0) await this.io.durable?.(b.records, seq);
+    for (const input of b.inputs) {
+      const r = b.results.get(input)!;
+      if (r === 'applied' || 'twinOf' in r) {
+        const done = ledger.appliedCommands.get(input.commandId);
+        this.io.reply(input, done && done.seq > 0
+          ? { ok: true, seq: done.seq, events: done.events, ...(r === 'applied' ? {} : { duplicate: true }) }
+          : unavailable('lost track of command'));
+      } else this.io.reply(input, r);
+    }
+    this.io.settled(b.inputs);
+  }
+
+  /** The batch's outcome is unknown: say so (503), never guess. */
+  private abandon(b: Batch<I>, failure: unknown): void {
+    const why = failure instanceof FencedError ? 'writer fenced by another writer' : 'event log unavailable; outcome unknown';
+    for (const input of b.inputs) {
+      const r = b.results.get(input)!;
+      this.io.reply(input, r !== 'applied' && !('twinOf' in r) && !r.ok ? r : unavailable(why));
+    }
+    this.io.settled(b.inputs);
+  }
+
+  private async rebuildUntilOk(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.rebuild();
+        await this.claimEpoch();
+        return;
+      } catch (err) {
+        this.o.log(`writer: rebuild failed (${String(err)}), retrying`);
+        await this.o.sleep(Math.min(250 * 2 ** attempt, 5000));
+      }
+    }
+  }
+
+  private snapshotDue(): boolean {
+    return this.o.saveSnapshot !== undefined && this.o.snapshotEveryEvents > 0 &&
+      this.eventsSinceSnapshot >= this.o.snapshotEveryEvents;
+  }
+
+  private async snapshot(): Promise<void> {
+    this.eventsSinceSnapshot = 0;
+    try {
+      const t = this.o.now();
+      await this.o.saveSnapshot!(this.ledgerRef, this.logCreated);
+      this.o.log(`writer: snapshot at seq ${this.ledgerRef.lastSeq} in ${this.o.now() - t} ms`);
+    } catch (err) {
+      this.o.log(`writer: snapshot failed: ${String(err)}`);
+    }
+  }
+}
+
+const unavailable = (detail: string): CommandResult => ({ ok: false, rejection: reject('Unavailable', detail) });
