@@ -48,3 +48,16 @@ describe('resource providers and inventories', () => {
       .thenRejects('InventoryInUse', `Inventory for 'VCPU, DISK_GB' on resource provider '${A}' in use.`);
   });
 });
+
+describe('inventory capacity', () => {
+  const A = 'aaaaaaaa-0000-0000-0000-00000000000a';
+  it('refuses an inventory whose capacity (total - reserved) * ratio truncates to nothing', () => {
+    const put = (allocation_ratio: number, reservedMayEqualTotal = true) => ({
+      type: 'ChangeInventories' as const, uuid: A, generation: null, reservedMayEqualTotal,
+      change: { kind: 'replace' as const, inventories: { VCPU: inv(4, { reserved: 2, allocation_ratio }) } },
+    });
+    given(providerCreated(A)).when(put(0, false)).thenRejects('BadRequest', /greater than or equal to total/);
+    given(providerCreated(A)).when(put(0.1, false)).thenRejects('BadRequest', /greater than or equal to total/);
+    given(providerCreated(A)).when(put(0)).thenEvents();
+  });
+});

@@ -89,7 +89,9 @@ export function decideChangeInventories(ledger: Ledger, cmd: ChangeInventories):
 function capacityError(rp: ResourceProvider, invs: Array<[string, InventoryData]>,
   reservedMayEqualTotal: boolean): string | null {
   for (const [rc, inv] of invs) {
-    if (reservedMayEqualTotal ? inv.reserved > inv.total : inv.reserved >= inv.total) {
+    // Placement's inventory capacity, truncated to an integer as it does.
+    const capacity = Math.trunc((inv.total - inv.reserved) * inv.allocation_ratio);
+    if (reservedMayEqualTotal ? capacity < 0 : capacity <= 0) {
       return `Invalid inventory for '${rc}' on resource provider '${rp.uuid}'. The reserved value is ` +
         (reservedMayEqualTotal ? 'greater than total.' : 'greater than or equal to total.');
     }
