@@ -110,7 +110,11 @@ export function parseVersionHeader(header: string | null): ParseResult {
 
 const pyStr = (s: string): string => (s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s}'`);
 
-/** Repeated headers arrive joined by ','; the last entry for placement wins. */
+/**
+ * Repeated headers arrive joined by ','; the last entry for placement wins.
+ * Legacy headers (`openstack-placement-api-version` and the like) are
+ * ignored: upstream's middleware gives microversion_parse none to look at.
+ */
 function findPlacementVersion(header: string): string | undefined {
   for (const entry of header.split(',').reverse()) {
     const m = /^(\S+)\s+(.+)$/s.exec(entry.trim());

@@ -13,8 +13,9 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return new Response(pyJsonDumps(body), { status, headers: { ...headers, 'content-type': 'application/json' } });
 }
 
+/** No body, no content type; a 201 says `content-length: 0` as webob does (not chunked). */
 export function empty(status: 201 | 204, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers });
+  return new Response(null, { status, headers: status === 201 ? { ...headers, 'content-length': '0' } : headers });
 }
 
 /** An HTTP date (RFC 7231) for an ISO time, or now. */

@@ -13,7 +13,7 @@ import { atLeast } from '../microversion.ts';
 import { checkAccept, requireContent } from '../middleware/content.ts';
 import { authorize } from '../policy.ts';
 import { parseMemberOfAll, parseRequiredAll, parseResources } from '../query-filters.ts';
-import { cacheHeaders, json, latest } from '../responses.ts';
+import { cacheHeaders, empty, json, latest } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { submit } from '../submit.ts';
 import { canonicalUuid, jsonBody, queryAll, queryParams } from '../validate.ts';
@@ -51,7 +51,7 @@ export function resourceProviderRoutes(table: RouteTable): Hono<AppEnv> {
     const parentUuid = ('parent_provider_uuid' in data ? data.parent_provider_uuid : null) ?? null;
     const events = await submit(c, { type: 'CreateResourceProvider', uuid, name: data.name, parentUuid });
     const location = { location: providerUrl(uuid) };
-    if (!atLeast(v, '1.20')) return c.body(null, 201, location);
+    if (!atLeast(v, '1.20')) return empty(201, location);
     const rp = c.get('deps').ledger().providers.get(uuid);
     const headers = { ...location, ...cacheHeaders(c, rp ? providerModified(rp) : null) };
     return json(providerView(factsAfter(events, uuid, c.get('deps').ledger()), v), 200, headers);
@@ -99,7 +99,7 @@ export function resourceProviderRoutes(table: RouteTable): Hono<AppEnv> {
   app.delete('/resource_providers/:uuid', async (c) => {
     authorize(c, 'placement:resource_providers:delete');
     await submit(c, { type: 'DeleteResourceProvider', uuid: c.req.param('uuid') });
-    return c.body(null, 204);
+    return empty(204);
   });
 
   return app;
