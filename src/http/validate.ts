@@ -8,21 +8,19 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from './env.ts';
 import { HttpError } from './error-format.ts';
+import { pyJsonLoads } from './py-json.ts';
 import { describeFirstIssue } from './schema-text.ts';
 
 const badRequest = (detail: string): HttpError => new HttpError({ status: 400, detail });
 
-/** Python's json error text for an empty document; V8's text otherwise. */
-function jsonErrorText(text: string, err: unknown): string {
-  if (text.trim() === '') return `Expecting value: line 1 column ${text.length + 1} (char ${text.length})`;
-  return err instanceof Error ? err.message : String(err);
-}
-
+/** The body as Python's json.loads reads it (JSON.parse first; Python's rules on failure). */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`Malformed JSON: ${jsonErrorText(text, err)}`);
+  } catch {
+    const py = pyJsonLoads(text);
+    if (py.ok) return py.value;
+    throw badRequest(`Malformed JSON: ${py.message}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpError } from '../../src/http/error-format.ts';
 import { pformat, pyJsonDumps, pyRepr } from '../../src/http/py-format.ts';
-import { check, isUuidLike, uuidLike } from '../../src/http/validate.ts';
+import { check, isUuidLike, parseJson, uuidLike } from '../../src/http/validate.ts';
 
 const schema = z.strictObject({
   name: z.string().min(1).max(5).regex(/^[A-Z0-9_]+$/).optional(),
@@ -69,5 +69,21 @@ describe('Python text forms', () => {
       required: ['name'], type: 'object', additionalProperties: false }))
       .toBe("{'additionalProperties': False,\n 'properties': {'name': {'maxLength': 200, 'type': 'string'},\n" +
         "                'uuid': {'format': 'uuid', 'type': 'string'}},\n 'required': ['name'],\n 'type': 'object'}");
+  });
+});
+
+describe('Malformed JSON text, as Python json.loads words it', () => {
+  const table: [string, string][] = [
+    ['', 'Expecting value: line 1 column 1 (char 0)'],
+    ['{"foo": }', 'Expecting value: line 1 column 9 (char 8)'],
+    ['{foo: 1}', 'Expecting property name enclosed in double quotes: line 1 column 2 (char 1)'],
+    ['[1, 2', "Expecting ',' delimiter: line 1 column 6 (char 5)"],
+    ['"abc', 'Unterminated string starting at: line 1 column 1 (char 0)'],
+    ['1 2', 'Extra data: line 1 column 3 (char 2)'],
+    ['{"a":\n  }', 'Expecting value: line 2 column 3 (char 8)'],
+  ];
+  it.each(table)('%j', (text, expected) => {
+    expect(() => parseJson(text)).toThrow(HttpError);
+    try { parseJson(text); } catch (e) { expect((e as HttpError).detail).toBe(`Malformed JSON: ${expected}`); }
   });
 });
