@@ -5,13 +5,15 @@
 #
 #  1. stops the service this script started earlier on PORT (scripts/conformance-stop.sh: its whole
 #     setsid session, embedded nats-server included) and wipes its data;
-#  2. starts `node --import tsx src/main.ts` in a new session with
+#  2. starts `node --import tsx src/main.ts` (or $PLACEMENT_ENTRY) in a new session with
 #     PORT, HOST=127.0.0.1, DATA_DIR=<repo>/.cache/conformance/PORT/data,
 #     PLACEMENT_PROFILE=$CONFORMANCE_PROFILE (default "default") and NATS_URL unset, so it runs
 #     its own embedded nats-server; output goes to <repo>/.cache/conformance/PORT/service.log;
 #  3. waits until GET / answers 200 (CONFORMANCE_START_TIMEOUT seconds, default 30); on failure
 #     prints the log tail and exits 1.
-# PLACEMENT_ENTRY overrides the entry file (default src/main.ts, relative to the repo).
+# PLACEMENT_ENTRY overrides the entry file (default src/main.ts, relative to the repo); a .ts
+# entry runs with `node --import tsx`, a .js/.mjs one (e.g. the bundle scripts/conformance.sh
+# builds) with plain node.
 set -euo pipefail
 
 port=${1:?usage: conformance-reset.sh PORT}
@@ -21,6 +23,10 @@ repo=$(cd "$here/.." && pwd)
 dir="$repo/.cache/conformance/$port"
 log="$dir/service.log"
 entry=${PLACEMENT_ENTRY:-src/main.ts}
+case $entry in
+    *.js|*.mjs) node_args=() ;;
+    *) node_args=(--import tsx) ;;
+esac
 START_TIMEOUT_S=${CONFORMANCE_START_TIMEOUT:-30}
 
 bash "$here/conformance-stop.sh" "$port"
@@ -37,7 +43,7 @@ cd "$repo"
 env -u NATS_URL PORT="$port" HOST=127.0.0.1 DATA_DIR="$dir/data" \
     PLACEMENT_PROFILE="${CONFORMANCE_PROFILE:-default}" PLACEMENT_CONFORMANCE_DIR="$dir" \
     setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$dir/service.pid" \
-    node --import tsx "$entry" </dev/null >"$log" 2>&1 &
+    node ${node_args[@]+"${node_args[@]}"} "$entry" </dev/null >"$log" 2>&1 &
 
 # GET / on the service; true on a 200.
 answers_200() {
