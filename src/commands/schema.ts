@@ -69,6 +69,12 @@ export const commandSchema = z.discriminatedUnion('type', [
     via: z.enum(['put', 'post']),
   }),
   z.strictObject({ type: z.literal('DeleteAllocations'), consumerUuid: uuid }),
+  z.strictObject({
+    type: z.literal('Reshape'),
+    inventories: z.record(uuid, z.strictObject({ generation, inventories: z.record(className, inventory) }))
+      .refine((r) => Object.keys(r).length > 0, 'at least one provider'),
+    allocations: z.array(consumerAllocations),
+  }),
 ]);
 
 // The schema and the domain type must describe the same thing.

@@ -120,6 +120,25 @@ export interface DeleteAllocations {
   readonly consumerUuid: string;
 }
 
+/** One provider's side of a reshape: its expected generation and all its new inventories. */
+export interface ProviderInventories {
+  readonly generation: number;
+  readonly inventories: Record<string, InventoryData>;
+}
+
+/**
+ * POST /reshaper (1.30): providers' inventories and consumers' allocations
+ * replaced together, so allocations can move between providers (a class
+ * moving from a root to a new child) in one step, all or nothing.
+ */
+export interface Reshape {
+  readonly type: 'Reshape';
+  /** provider uuid -> its new inventories; at least one provider. */
+  readonly inventories: Record<string, ProviderInventories>;
+  /** As ReplaceAllocations' consumers; may be empty. */
+  readonly allocations: readonly ConsumerAllocations[];
+}
+
 export type Command =
   | CreateResourceProvider
   | UpdateResourceProvider
@@ -133,7 +152,8 @@ export type Command =
   | SetProviderTraits
   | SetProviderAggregates
   | ReplaceAllocations
-  | DeleteAllocations;
+  | DeleteAllocations
+  | Reshape;
 
 export type CommandType = Command['type'];
 

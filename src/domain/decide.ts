@@ -15,6 +15,7 @@ import {
   decideCreateTrait, decideDeleteTrait, decideSetProviderAggregates, decideSetProviderTraits,
 } from './decide/traits.ts';
 import { decideDeleteAllocations, decideReplaceAllocations } from './decide/allocations.ts';
+import { decideReshape } from './decide/reshape.ts';
 
 export type { Decision } from './decide/decision.ts';
 
@@ -33,6 +34,7 @@ export function decide(ledger: Ledger, cmd: Command): Decision {
     case 'SetProviderAggregates': return decideSetProviderAggregates(ledger, cmd);
     case 'ReplaceAllocations': return decideReplaceAllocations(ledger, cmd);
     case 'DeleteAllocations': return decideDeleteAllocations(ledger, cmd);
+    case 'Reshape': return decideReshape(ledger, cmd);
     default: {
       const never: never = cmd;
       throw new Error(`unknown command ${JSON.stringify(never)}`);

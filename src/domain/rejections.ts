@@ -15,6 +15,8 @@ export type RejectionKind =
   | 'ProviderInUse'
   | 'CannotDeleteParent'
   | 'ProviderNotFound'
+  /** A provider the request body names does not exist (400, not 404). */
+  | 'ProviderNotFoundInRequest'
   | 'Unavailable';
 
 export interface Rejection {

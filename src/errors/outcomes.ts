@@ -23,6 +23,7 @@ const table: { readonly [K in RejectionKind]: { status: number; code: Code } } =
   ProviderInUse: { status: 409, code: Code.ProviderInUse },
   CannotDeleteParent: { status: 409, code: Code.ProviderCannotDeleteParent },
   ProviderNotFound: { status: 404, code: Code.ProviderNotFound },
+  ProviderNotFoundInRequest: { status: 400, code: Code.ProviderNotFound },
   Unavailable: { status: 503, code: Code.Undefined },
 };
 

@@ -4,31 +4,65 @@
  * command succeed together or not at all; capacity is checked against the
  * ledger as it is, which the single writer makes exact.
  */
-import type { Ledger } from '../model.ts';
+import type { Inventory, Ledger } from '../model.ts';
 import type { ConsumerAllocations, DeleteAllocations, ReplaceAllocations } from '../commands.ts';
-import type { ConsumerAllocationsSet } from '../events.ts';
+import type { AllocationsReplaced, ConsumerAllocationsSet } from '../events.ts';
 import { fits, violatesConstraints } from '../capacity.ts';
-import { reject } from '../rejections.ts';
+import { reject, type Rejection } from '../rejections.ts';
 import { accept, refuse, type Decision } from './decision.ts';
 
 export function decideReplaceAllocations(ledger: Ledger, cmd: ReplaceAllocations): Decision {
-  for (const c of cmd.consumers) {
+  const refused = consumersRefused(ledger, cmd.consumers);
+  if (refused) return refuse(refused);
+  const replaced = allocationsReplaced(ledger, cmd.consumers, (detail) => reject('BadRequest', cmd.via === 'put'
+    ? `Unable to allocate inventory for consumer ${cmd.consumers[0]!.consumerUuid}: ${detail}`
+    : `Unable to allocate inventory ${detail}`));
+  return replaced.rejection ? refuse(replaced.rejection) : accept(replaced.event);
+}
+
+/**
+ * A provider as a reshape leaves it before its allocations are checked:
+ * interim inventories and the generation they bumped to.
+ */
+export interface StagedProvider {
+  readonly inventories: ReadonlyMap<string, Inventory>;
+  readonly generation: number;
+}
+
+/** The first consumer generation conflict, then the first provider named that does not exist. */
+export function consumersRefused(ledger: Ledger, consumers: readonly ConsumerAllocations[]): Rejection | null {
+  for (const c of consumers) {
     const conflict = consumerGenerationConflict(ledger, c);
-    if (conflict) return refuse(reject('ConsumerGenerationConflict', conflict));
+    if (conflict) return reject('ConsumerGenerationConflict', conflict);
   }
-  for (const c of cmd.consumers) {
+  for (const c of consumers) {
     for (const rpUuid of Object.keys(c.allocations)) {
       if (!ledger.providers.has(rpUuid)) {
-        return refuse(reject('BadRequest',
-          `Allocation for resource provider '${rpUuid}' that does not exist.`));
+        return reject('BadRequest', `Allocation for resource provider '${rpUuid}' that does not exist.`);
       }
     }
   }
-  const consumerIds = new Set(cmd.consumers.map((c) => c.consumerUuid));
+  return null;
+}
+
+/**
+ * The consumers' new allocations as one event, after the class, inventory,
+ * constraint and capacity checks; or why not. Providers in `staged` are
+ * checked against their staged inventories and bumped from their staged
+ * generation. `unknownClass` words the rejection for a class that does not
+ * exist ("No such resource class X."), which each caller words its own way.
+ */
+export function allocationsReplaced(ledger: Ledger, consumers: readonly ConsumerAllocations[],
+  unknownClass: (detail: string) => Rejection, staged: ReadonlyMap<string, StagedProvider> = new Map()):
+  { readonly event: AllocationsReplaced; readonly rejection?: undefined } |
+  { readonly rejection: Rejection; readonly event?: undefined } {
+  const inventoriesOf = (rpUuid: string) =>
+    staged.get(rpUuid)?.inventories ?? ledger.providers.get(rpUuid)!.inventories;
+  const consumerIds = new Set(consumers.map((c) => c.consumerUuid));
   // Every (provider, class) the command asks for, summed over its consumers.
   const wanted = new Map<string, Map<string, number>>();
   const order: Array<[string, string, number]> = [];
-  for (const c of cmd.consumers) {
+  for (const c of consumers) {
     for (const [rpUuid, res] of Object.entries(c.allocations)) {
       let perClass = wanted.get(rpUuid);
       if (!perClass) wanted.set(rpUuid, (perClass = new Map()));
@@ -39,43 +73,37 @@ export function decideReplaceAllocations(ledger: Ledger, cmd: ReplaceAllocations
     }
   }
   const unknown = order.find(([, rc]) => !ledger.resourceClasses.has(rc));
-  if (unknown) {
-    const detail = `No such resource class ${unknown[1]}.`;
-    return refuse(reject('BadRequest', cmd.via === 'put'
-      ? `Unable to allocate inventory for consumer ${cmd.consumers[0]!.consumerUuid}: ${detail}`
-      : `Unable to allocate inventory ${detail}`));
-  }
+  if (unknown) return { rejection: unknownClass(`No such resource class ${unknown[1]}.`) };
   const classesAsked = [...new Set(order.map(([, rc]) => rc))];
-  const bare = [...wanted.keys()].filter((rpUuid) =>
-    !classesAsked.some((rc) => ledger.providers.get(rpUuid)!.inventories.has(rc)));
-  if (bare.length > 0) {
-    return refuse(invalidInventory(classesAsked.join(', '), bare.join(', ')));
-  }
+  const bare = [...wanted.keys()].filter((rpUuid) => !classesAsked.some((rc) => inventoriesOf(rpUuid).has(rc)));
+  if (bare.length > 0) return { rejection: invalidInventory(classesAsked.join(', '), bare.join(', ')) };
   for (const [rpUuid, rc, n] of order) {
     if (n === 0) continue;
     const rp = ledger.providers.get(rpUuid)!;
-    const inv = rp.inventories.get(rc);
-    if (!inv) return refuse(invalidInventory(rc, rpUuid));
+    const inv = inventoriesOf(rpUuid).get(rc);
+    if (!inv) return { rejection: invalidInventory(rc, rpUuid) };
     if (violatesConstraints(inv, n)) {
-      return refuse(unableToAllocate(`Unable to create allocation for '${rc}' on resource provider ` +
-        `'${rpUuid}'. The requested amount would violate inventory constraints.`));
+      return { rejection: unableToAllocate(`Unable to create allocation for '${rc}' on resource provider ` +
+        `'${rpUuid}'. The requested amount would violate inventory constraints.`) };
     }
     const oldUsed = rp.usages.get(rc) ?? 0;
     const newUsed = oldUsed - usedByConsumers(ledger, consumerIds, rpUuid, rc) + wanted.get(rpUuid)!.get(rc)!;
     if (!fits(inv, oldUsed, newUsed)) {
-      return refuse(unableToAllocate(`Unable to create allocation for '${rc}' on resource provider ` +
-        `'${rpUuid}'. The requested amount would exceed the capacity.`));
+      return { rejection: unableToAllocate(`Unable to create allocation for '${rc}' on resource provider ` +
+        `'${rpUuid}'. The requested amount would exceed the capacity.`) };
     }
   }
   // Providers whose generation moves: those asked for, and those a consumer leaves entirely.
   const touched = new Set(wanted.keys());
-  for (const c of cmd.consumers) {
+  for (const c of consumers) {
     if (Object.keys(c.allocations).length > 0) continue;
     for (const rpUuid of ledger.consumers.get(c.consumerUuid)?.allocations.keys() ?? []) touched.add(rpUuid);
   }
   const providerGenerations: Record<string, number> = {};
-  for (const rpUuid of touched) providerGenerations[rpUuid] = ledger.providers.get(rpUuid)!.generation + 1;
-  const consumers: ConsumerAllocationsSet[] = cmd.consumers.map((c) => {
+  for (const rpUuid of touched) {
+    providerGenerations[rpUuid] = (staged.get(rpUuid)?.generation ?? ledger.providers.get(rpUuid)!.generation) + 1;
+  }
+  const sets: ConsumerAllocationsSet[] = consumers.map((c) => {
     const old = ledger.consumers.get(c.consumerUuid);
     const allocations: Record<string, Record<string, number>> = {};
     for (const [rpUuid, res] of Object.entries(c.allocations)) {
@@ -91,7 +119,7 @@ export function decideReplaceAllocations(ledger: Ledger, cmd: ReplaceAllocations
       allocations,
     };
   });
-  return accept({ type: 'AllocationsReplaced', consumers, providerGenerations });
+  return { event: { type: 'AllocationsReplaced', consumers: sets, providerGenerations } };
 }
 
 export function decideDeleteAllocations(ledger: Ledger, cmd: DeleteAllocations): Decision {

@@ -25,7 +25,7 @@ export function decideChangeInventories(ledger: Ledger, cmd: ChangeInventories):
       const bad = capacityError(rp, Object.entries(change.inventories), cmd.reservedMayEqualTotal);
       if (bad) return refuse(reject('BadRequest',
         `Unable to update inventory for resource provider ${rp.uuid}: ${bad}`));
-      const unknown = Object.keys(change.inventories).find((rc) => !ledger.resourceClasses.has(rc));
+      const unknown = unknownClass(ledger, Object.keys(change.inventories));
       if (unknown) return refuse(reject('BadRequest',
         `Unknown resource class in inventory for resource provider ${rp.uuid}: No such resource class ${unknown}.`));
       next = new Map(Object.entries(change.inventories));
@@ -99,13 +99,22 @@ function capacityError(rp: ResourceProvider, invs: Array<[string, InventoryData]
   return null;
 }
 
+/** The first of `classes` the ledger does not know, if any. */
+export function unknownClass(ledger: Ledger, classes: Iterable<string>): string | undefined {
+  for (const rc of classes) if (!ledger.resourceClasses.has(rc)) return rc;
+  return undefined;
+}
+
 /**
  * The in-use message if `next` drops a class that still has allocations;
  * classes in id order, as upstream's GROUP BY resource_class_id lists them.
+ * `usages` are the provider's by default; a reshape passes those its new
+ * allocations leave.
  */
-function inUseRemoved(ledger: Ledger, rp: ResourceProvider, next: Map<string, unknown>): string | null {
+export function inUseRemoved(ledger: Ledger, rp: ResourceProvider, next: ReadonlyMap<string, unknown>,
+  usages: ReadonlyMap<string, number> = rp.usages): string | null {
   const idOf = (rc: string) => ledger.resourceClasses.get(rc)?.id ?? Number.MAX_SAFE_INTEGER;
-  const gone = [...rp.inventories.keys()].filter((rc) => !next.has(rc) && (rp.usages.get(rc) ?? 0) > 0)
+  const gone = [...rp.inventories.keys()].filter((rc) => !next.has(rc) && (usages.get(rc) ?? 0) > 0)
     .sort((a, b) => idOf(a) - idOf(b));
   if (gone.length === 0) return null;
   return `Inventory for '${gone.join(', ')}' on resource provider '${rp.uuid}' in use.`;
