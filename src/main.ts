@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { configFromEnv } from './config.ts';
 import { startService } from './service.ts';
 import { createApp } from './http/app.ts';
+import { handleClientError } from './http/client-error.ts';
 
 const config = configFromEnv();
 const quiet = config.logLevel === 'warn' || config.logLevel === 'error';
@@ -25,6 +26,8 @@ const app = createApp({ ledger: () => service.writer.ledger(), writer: service.c
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log(`placement-ts: listening on http://${config.host}:${info.port} (nats ${service.natsUrl})`);
 });
+// Requests Node's parser refuses (a non-integer Content-Length) still get Placement's answer.
+server.on('clientError', handleClientError);
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
