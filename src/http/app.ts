@@ -19,6 +19,7 @@ import { inventoryRoutes } from './inventories/index.ts';
 import { providerTraitRoutes } from './provider-traits/index.ts';
 import { resourceClassRoutes } from './resource-classes/index.ts';
 import { resourceProviderRoutes } from './resource-providers/index.ts';
+import { reshaperRoutes } from './reshaper/index.ts';
 import { rootRoutes } from './root.ts';
 import { RouteTable } from './routes.ts';
 import { traitRoutes } from './traits/index.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', traitRoutes(table));
   app.route('/', providerTraitRoutes(table));
   app.route('/', aggregateRoutes(table));
+  app.route('/', reshaperRoutes(table));
 
   app.notFound((c) => errorResponse(c, new HttpError({ status: 404, raised: true })));
   app.onError((err, c) => {

@@ -64,7 +64,7 @@ function listForProvider(c: C): Response {
 }
 
 /** One consumer's body (any version) as the command's shape. */
-function consumerAllocations(consumerUuid: string, body: PutBody, v: Version): ConsumerAllocations {
+export function consumerAllocations(consumerUuid: string, body: PutBody, v: Version): ConsumerAllocations {
   const allocations: Record<string, Record<string, number>> = {};
   if (Array.isArray(body.allocations)) {
     // Before 1.12: a list; a provider named twice keeps its last entry, as upstream.

@@ -73,6 +73,11 @@ export const postAllocations = byVersion<z.ZodType<Record<string, DictBody>>>({
   '1.38': manyConsumers(putV1_38),
 });
 
+/** For bodies that embed POST /allocations' consumers (POST /reshaper). */
+export {
+  minProperties, UUID_PATTERN, putV1_28 as consumerV1_28, putV1_34 as consumerV1_34, putV1_38 as consumerV1_38,
+};
+
 /** The dict-shaped body of one consumer (1.12+), the fields of later versions optional. */
 export interface DictBody {
   readonly allocations: Record<string, { readonly resources: Record<string, number> }>;

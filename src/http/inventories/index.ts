@@ -57,9 +57,9 @@ function providerForRead(c: C, uuid: string): ResourceProvider {
 }
 
 /** A record as a request gives it: only total is required. */
-type InventoryFields = Partial<InventoryData> & { readonly total: number };
+export type InventoryFields = Partial<InventoryData> & { readonly total: number };
 
-function withDefaults(body: InventoryFields): InventoryData {
+export function withDefaults(body: InventoryFields): InventoryData {
   return {
     total: body.total,
     reserved: body.reserved ?? INVENTORY_DEFAULTS.reserved,
