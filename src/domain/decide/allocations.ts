@@ -93,8 +93,14 @@ export function allocationsReplaced(ledger: Ledger, consumers: readonly Consumer
         `'${rpUuid}'. The requested amount would exceed the capacity.`) };
     }
   }
+  return { event: replacedEvent(ledger, consumers, wanted.keys(), staged) };
+}
+
+/** The event of checked allocations; `asked` are the providers they name. */
+function replacedEvent(ledger: Ledger, consumers: readonly ConsumerAllocations[], asked: Iterable<string>,
+  staged: ReadonlyMap<string, StagedProvider>): AllocationsReplaced {
   // Providers whose generation moves: those asked for, and those a consumer leaves entirely.
-  const touched = new Set(wanted.keys());
+  const touched = new Set(asked);
   for (const c of consumers) {
     if (Object.keys(c.allocations).length > 0) continue;
     for (const rpUuid of ledger.consumers.get(c.consumerUuid)?.allocations.keys() ?? []) touched.add(rpUuid);
@@ -119,7 +125,7 @@ export function allocationsReplaced(ledger: Ledger, consumers: readonly Consumer
       allocations,
     };
   });
-  return { event: { type: 'AllocationsReplaced', consumers: sets, providerGenerations } };
+  return { type: 'AllocationsReplaced', consumers: sets, providerGenerations };
 }
 
 export function decideDeleteAllocations(ledger: Ledger, cmd: DeleteAllocations): Decision {
