@@ -15,7 +15,7 @@ import { Header, toReply } from '../commands/envelope.ts';
 import { JetStreamEventLog } from '../log/event-log.ts';
 import type { FencedError } from '../log/append.ts';
 import type { SnapshotStore } from '../log/snapshots.ts';
-import { CMD_STREAM, WRITER_CONSUMER } from '../log/streams.ts';
+import { CMD_STREAM, ensureStreams, WRITER_CONSUMER } from '../log/streams.ts';
 import { publishFeed } from './feed.ts';
 import { WriterLoop, type Inbound, type LoopOptions } from './writer-loop.ts';
 
@@ -37,8 +37,10 @@ export class NatsWriter {
   private readonly loop: WriterLoop<NatsInbound>;
   private messages: ConsumerMessages | undefined;
   private fencedCallback: ((e: FencedError) => void) | undefined;
+  private statuses: (AsyncIterable<unknown> & { stop?: () => void }) | undefined;
+  private stopping = false;
 
-  constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient, jsm: JetStreamManager,
+  constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
     private readonly options: WriterOptions) {
     const snapshots = options.snapshots;
     this.loop = new WriterLoop(new JetStreamEventLog(js, jsm), {
@@ -70,6 +72,11 @@ export class NatsWriter {
   /** Rebuild from the log, claim the next epoch, then take commands. */
   async start(): Promise<void> {
     await this.loop.start();
+    await this.consume();
+    void this.redeclareOnReconnect();
+  }
+
+  private async consume(): Promise<void> {
     const consumer = await this.js.consumers.get(CMD_STREAM, WRITER_CONSUMER);
     this.messages = await consumer.consume({ max_messages: 1024 });
     const messages = this.messages;
@@ -78,7 +85,40 @@ export class NatsWriter {
     })().catch((err) => this.options.log?.(`writer: consumer ended: ${String(err)}`));
   }
 
+  /**
+   * PLACEMENT_CMD is in memory: a restarted nats-server comes back without it
+   * and its consumer, so commands would vanish and the consumer would retry
+   * only every 30 s. After each reconnect, declare them again if they are gone
+   * and take commands on a fresh consumer.
+   */
+  private async redeclareOnReconnect(): Promise<void> {
+    const statuses = this.statuses = this.nc.status() as NonNullable<NatsWriter['statuses']>;
+    for await (const s of statuses) {
+      if ((s as { type?: string }).type !== 'reconnect') continue;
+      for (let attempt = 0; !this.stopping && !this.loop.fenced; attempt++) {
+        try {
+          const gone = await this.jsm.consumers.info(CMD_STREAM, WRITER_CONSUMER).then(() => false, (err: unknown) => {
+            if (/(stream|consumer) not found/.test(String(err))) return true;
+            throw err;
+          });
+          if (gone) {
+            this.options.log?.(`writer: ${CMD_STREAM} or its consumer is gone after a reconnect; declaring them again`);
+            await ensureStreams(this.jsm);
+            this.messages?.stop();
+            await this.consume();
+          }
+          break;
+        } catch (err) {
+          this.options.log?.(`writer: after reconnect: ${String(err)}; retrying`);
+          await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+        }
+      }
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.statuses?.stop?.();
     this.messages?.stop();
     await this.loop.stop();
   }
