@@ -4,7 +4,7 @@
 # http://127.0.0.1:PORT/.
 #
 #  1. stops the service this script started earlier on PORT (scripts/conformance-stop.sh: its whole
-#     setsid session, embedded nats-server included) and wipes its data;
+#     setsid session, embedded nats-server included; SIGKILL at once) and wipes its data;
 #  2. starts `node --import tsx src/main.ts` (or $PLACEMENT_ENTRY) in a new session with
 #     PORT, HOST=127.0.0.1, DATA_DIR=<repo>/.cache/conformance/PORT/data,
 #     PLACEMENT_PROFILE=$CONFORMANCE_PROFILE (default "default") and NATS_URL unset, so it runs
@@ -29,7 +29,8 @@ case $entry in
 esac
 START_TIMEOUT_S=${CONFORMANCE_START_TIMEOUT:-30}
 
-bash "$here/conformance-stop.sh" "$port"
+# Its data is wiped anyway: no grace period for a clean shutdown (saves ~100 ms a reset).
+CONFORMANCE_TERM_GRACE_MS=0 bash "$here/conformance-stop.sh" "$port"
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "conformance-reset: 127.0.0.1:$port is in use by a process this script did not start" >&2
