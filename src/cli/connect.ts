@@ -42,9 +42,19 @@ function runningEmbedded(dir: string): string | undefined {
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   try {
     process.kill(pid, 0);
+    if (isZombie(pid)) return undefined;
     const ports = JSON.parse(readFileSync(join(dir, 'nats-run', `nats-server_${pid}.ports`), 'utf8')) as { nats: string[] };
     return ports.nats[0];
   } catch {
     return undefined;
+  }
+}
+
+/** A killed server not yet reaped still answers kill 0, but serves nothing. */
+function isZombie(pid: number): boolean {
+  try {
+    return /State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
   }
 }
