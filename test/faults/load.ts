@@ -64,9 +64,30 @@ export interface Tally {
   /** Details of the 503s, by text. */
   readonly unavailable: Map<string, number>;
   maxMs: number;
+  /** Requests sent and not yet answered. */
+  inflight: number;
 }
 
-export const newTally = (): Tally => ({ claims: [], unexpected: [], unavailable: new Map(), maxMs: 0 });
+export const newTally = (): Tally => ({ claims: [], unexpected: [], unavailable: new Map(), maxMs: 0, inflight: 0 });
+
+/** Waits until every request sent so far has its answer (or its error). */
+export async function settled(tally: Tally, limitMs = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (tally.inflight > 0) {
+    if (Date.now() - t0 > limitMs) throw new Error(`${tally.inflight} requests still unanswered after ${limitMs} ms`);
+    await sleep(20);
+  }
+}
+
+/** Waits until a claim sent after `since` is acknowledged; how long after `since` its answer came. */
+export async function firstAckAfter(tally: Tally, since: number, limitMs: number): Promise<number> {
+  while (Date.now() - since < limitMs) {
+    const done = tally.claims.filter((c) => c.outcome === 'acked' && c.startedAt >= since).map((c) => c.startedAt + c.ms!);
+    if (done.length > 0) return Math.min(...done) - since;
+    await sleep(50);
+  }
+  throw new Error(`no write acknowledged within ${limitMs} ms`);
+}
 
 /** The service answers within its 15 s reply timeout, plus slack; longer is a hang. */
 const HANG_MS = 18_000;
@@ -107,6 +128,7 @@ function errorCode(err: unknown): string {
 /** One claim, its outcome recorded in the tally. */
 export async function claimOnce(url: string, claim: Claim, tally: Tally): Promise<void> {
   tally.claims.push(claim);
+  tally.inflight++;
   const body = {
     allocations: Object.fromEntries(Object.entries(claim.allocations).map(([rp, n]) => [rp, { resources: { VCPU: n } }])),
     project_id: 'fault-project', user_id: 'fault-user', consumer_generation: null, consumer_type: 'INSTANCE',
@@ -135,6 +157,7 @@ export async function claimOnce(url: string, claim: Claim, tally: Tally): Promis
     claim.outcome = code === 'ECONNREFUSED' ? 'not-sent' : 'unknown';
     if (code === 'TimeoutError' || code === 'AbortError') tally.unexpected.push(`no answer within ${HANG_MS} ms`);
   }
+  tally.inflight--;
   claim.ms = Date.now() - claim.startedAt;
   tally.maxMs = Math.max(tally.maxMs, claim.ms);
 }

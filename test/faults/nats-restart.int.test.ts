@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
-import { createProviders, newTally, runLoad, sleep, verify, type Provider, type Tally } from './load.ts';
+import { createProviders, firstAckAfter, newTally, runLoad, sleep, verify, type Provider } from './load.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'placement-fault-nats-'));
 let ns: NatsServerHandle;
@@ -30,16 +30,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Waits until a claim sent after `since` is acknowledged; how long after `since` its answer came. */
-async function firstAckAfter(tally: Tally, since: number, limitMs: number): Promise<number> {
-  while (Date.now() - since < limitMs) {
-    const done = tally.claims.filter((c) => c.outcome === 'acked' && c.startedAt >= since).map((c) => c.startedAt + c.ms!);
-    if (done.length > 0) return Math.min(...done) - since;
-    await sleep(50);
-  }
-  throw new Error(`no write acknowledged within ${limitMs} ms of the nats-server coming back:\n${svc.output().slice(-3000)}`);
-}
-
 async function outageUnderLoad(label: string, outage: () => Promise<void>): Promise<void> {
   providers = await createProviders(svc.url, capacities);
   const tally = newTally();
@@ -53,7 +43,9 @@ async function outageUnderLoad(label: string, outage: () => Promise<void>): Prom
     await outage();
     const backAt = Date.now();
     expect(ns.port).toBe(port); // same address, or the service could not find it again
-    back = await firstAckAfter(tally, backAt, 25_000);
+    back = await firstAckAfter(tally, backAt, 25_000).catch((err: Error) => {
+      throw new Error(`${err.message} of the nats-server coming back:\n${svc.output().slice(-3000)}`);
+    });
     await sleep(1500);
   } finally {
     stop = true;

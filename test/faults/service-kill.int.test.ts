@@ -1,0 +1,160 @@
+/**
+ * kill -9 of the service during a write load, then a restart on the same
+ * DATA_DIR: every acknowledged write is there, nothing unacknowledged is half
+ * there, no provider is oversubscribed, and the log passes `audit verify`.
+ *
+ * - the service alone, on an outside nats-server that keeps the commands it
+ *   left queued (they are applied by the next writer, or refused once past
+ *   their deadline);
+ * - the service alone, with its embedded nats-server left orphaned;
+ * - the whole process group of the service and its embedded nats-server
+ *   (`setsid npm start`), three times in a row under 64 writing clients.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import { processesUsing, startService, type ServiceProcess } from '../support/service-process.ts';
+import { createProviders, firstAckAfter, newTally, runLoad, settled, sleep, verify } from './load.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const dirs: string[] = [];
+const services: ServiceProcess[] = [];
+let ns: NatsServerHandle | undefined;
+
+afterAll(async () => {
+  for (const s of services) await s.killGroup();
+  await ns?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'placement-fault-svc-'));
+  dirs.push(d);
+  return d;
+}
+
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const s = await startService(dataDir, { LOG_LEVEL: 'warn', ...env });
+  services.push(s);
+  return s;
+}
+
+/** `npm run audit -- verify` on that store: every step of the history within capacity. */
+function auditVerify(env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/audit.ts', 'verify'],
+      { cwd: repo, env: { ...process.env, NATS_URL: '', ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`audit verify failed: ${err.message}\n${stdout}${stderr}`));
+        else resolve(stdout.trim());
+      });
+  });
+}
+
+// Four roomy providers, four that fill up (409s); claims on one or two of them.
+const capacities = [100_000, 100_000, 100_000, 100_000, 150, 150, 150, 150];
+
+describe('kill -9 of the service under a write load', () => {
+  it('the service alone, on an outside nats-server: what it left queued is applied whole or refused', async () => {
+    ns = await startNatsServer();
+    const dataDir = tempDir();
+    const env = { NATS_URL: ns.url };
+    let svc = await start(dataDir, env);
+    const providers = await createProviders(svc.url, capacities);
+    const tally = newTally();
+    let target: string | undefined = svc.url;
+    let stop = false;
+    const load = runLoad({ target: () => target, providers, clients: 64, stop: () => stop, maxMs: 50_000, maxPerClient: 5000, tally });
+    let killedAt = 0;
+    let back = 0;
+    try {
+      await sleep(2000);
+      const before = tally.claims.filter((c) => c.outcome === 'acked').length;
+      target = undefined;
+      killedAt = Date.now();
+      await svc.killGroup();
+      await settled(tally);
+      svc = await start(dataDir, env);
+      const restartedAt = Date.now();
+      target = svc.url;
+      back = await firstAckAfter(tally, restartedAt, 20_000);
+      console.log(`[service kill, outside nats] ${before} acknowledged before the kill; restarted in ` +
+        `${restartedAt - killedAt} ms; first write acknowledged ${back} ms after`);
+      // Whatever the dead service left in PLACEMENT_CMD carries a deadline of at most 15 s from
+      // when it was sent: from then on each of those is applied or refused for good.
+      while (Date.now() < killedAt + 16_000) await sleep(100);
+    } finally {
+      stop = true;
+      await load;
+    }
+    await sleep(500);
+    const f = await verify(svc.url, 'service kill, outside nats', providers, tally);
+    expect(f.unknown).toBeGreaterThan(0); // the kill did catch requests in flight
+    console.log(`[service kill, outside nats] ${await auditVerify(env)}`);
+    await svc.killGroup();
+  }, 60_000);
+
+  it('the service alone, its embedded nats-server orphaned (killed by the next start)', async () => {
+    const dataDir = tempDir();
+    let svc = await start(dataDir);
+    const providers = await createProviders(svc.url, capacities);
+    const tally = newTally();
+    let target: string | undefined = svc.url;
+    let stop = false;
+    const load = runLoad({ target: () => target, providers, clients: 64, stop: () => stop, maxMs: 30_000, maxPerClient: 5000, tally });
+    try {
+      await sleep(2000);
+      target = undefined;
+      await svc.killNodeOnly();
+      await settled(tally);
+      expect(processesUsing(dataDir).length).toBe(1); // its nats-server, still running on the store
+      svc = await start(dataDir);
+      await verify(svc.url, 'service kill, embedded nats orphaned', providers, tally);
+      target = svc.url;
+      await sleep(1000);
+    } finally {
+      stop = true;
+      await load;
+    }
+    await verify(svc.url, 'service kill, embedded nats orphaned, after more load', providers, tally);
+    await svc.killGroup();
+    console.log(`[service kill, embedded nats orphaned] ${await auditVerify({ DATA_DIR: dataDir })}`);
+  }, 60_000);
+
+  it('the whole process group (service and embedded nats-server), three times in a row under 64 clients', async () => {
+    const dataDir = tempDir();
+    let svc = await start(dataDir);
+    const providers = await createProviders(svc.url, capacities);
+    const tally = newTally();
+    let target: string | undefined = svc.url;
+    let stop = false;
+    const load = runLoad({ target: () => target, providers, clients: 64, stop: () => stop, maxMs: 50_000, maxPerClient: 5000, tally });
+    try {
+      for (let round = 1; round <= 3; round++) {
+        await sleep(1500 + Math.random() * 1000);
+        target = undefined;
+        await svc.killGroup();
+        await settled(tally);
+        await sleep(100);
+        expect(processesUsing(dataDir)).toEqual([]);
+        const t = Date.now();
+        svc = await start(dataDir);
+        console.log(`[group kill ${round}/3] restarted on the same DATA_DIR in ${Date.now() - t} ms`);
+        // The clients wait while this reads everything back.
+        await verify(svc.url, `group kill ${round}/3`, providers, tally);
+        target = svc.url;
+      }
+      await sleep(1000);
+    } finally {
+      stop = true;
+      await load;
+    }
+    const f = await verify(svc.url, 'group kill x3, final', providers, tally);
+    expect(f.acknowledged).toBeGreaterThan(0);
+    await svc.killGroup();
+    console.log(`[group kill x3] ${await auditVerify({ DATA_DIR: dataDir })}`);
+  }, 60_000);
+});
