@@ -98,17 +98,13 @@ export function evolve(ledger: Ledger, event: PlacementEvent, at: string): void 
       return;
     case 'ProviderTraitsReplaced': {
       const rp = provider(ledger, event.uuid);
-      for (const t of rp.traits) unindex(ledger.providersByTrait, t, rp.uuid);
-      rp.traits = new Set(event.traits);
-      for (const t of rp.traits) index(ledger.providersByTrait, t, rp.uuid);
+      rp.traits = reindex(ledger.providersByTrait, rp.uuid, rp.traits, event.traits);
       touch(rp, event.generation, at);
       return;
     }
     case 'ProviderAggregatesReplaced': {
       const rp = provider(ledger, event.uuid);
-      for (const a of rp.aggregates) unindex(ledger.providersByAggregate, a, rp.uuid);
-      rp.aggregates = new Set(event.aggregates);
-      for (const a of rp.aggregates) index(ledger.providersByAggregate, a, rp.uuid);
+      rp.aggregates = reindex(ledger.providersByAggregate, rp.uuid, rp.aggregates, event.aggregates);
       touch(rp, event.generation, at);
       return;
     }
@@ -201,6 +197,14 @@ function provider(ledger: Ledger, uuid: string): ResourceProvider {
   const rp = ledger.providers.get(uuid);
   invariant(rp !== undefined, `provider ${uuid} exists`);
   return rp;
+}
+
+/** Moves `uuid` in the index from the old keys to the new ones; returns the new set. */
+function reindex(map: Map<string, Set<string>>, uuid: string, old: Set<string>, keys: readonly string[]): Set<string> {
+  for (const k of old) unindex(map, k, uuid);
+  const next = new Set(keys);
+  for (const k of next) index(map, k, uuid);
+  return next;
 }
 
 function index(map: Map<string, Set<string>>, key: string, value: string): void {
