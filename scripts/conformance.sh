@@ -71,7 +71,7 @@ export NATS_SERVER_BIN
 # One bundle of src/ for all service starts of this run (about twice as fast to start as tsx);
 # CONFORMANCE_BUNDLE=0, a PLACEMENT_ENTRY of your own, or a failed build keep tsx on src/main.ts.
 if [ -z "${PLACEMENT_ENTRY:-}" ] && [ "${CONFORMANCE_BUNDLE:-1}" != 0 ]; then
-    bundle="$repo/.cache/conformance-build/main.mjs"
+    bundle="$repo/.cache/conformance-build/$port/main.mjs"   # per port: runs side by side
     if node "$repo/scripts/conformance-bundle.mjs" "$bundle"; then
         export PLACEMENT_ENTRY="$bundle"
     else
