@@ -2,12 +2,13 @@
 // Bundles src/main.ts into one ES module for the conformance runs, so that each of the ~79
 // service starts skips tsx's per-import transform hooks (measured: start to ready about twice
 // as fast). Packages stay external (loaded from node_modules as usual). Each source file's
-// `import.meta.url` is replaced by that file's own URL, so paths the code derives from it
-// (streams/, src/data/, the repo root) are the same as when it runs from src/.
+// `import.meta.url` (and `.filename`, `.dirname`) is replaced by that file's own, so paths the
+// code derives from it (streams/, src/data/, the repo root) are the same as when it runs from src/.
 // No source map (node --enable-source-maps costs ~100 ms a start): to debug a failure with
 // stack traces into src/, run with CONFORMANCE_BUNDLE=0.
 // esbuild comes with tsx; if it is missing this exits 1 and the caller falls back to tsx.
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const outfile = process.argv[2];
@@ -30,8 +31,11 @@ const ownImportMetaUrl = {
   setup(build) {
     build.onLoad({ filter: /\.[cm]?ts$/ }, async ({ path }) => {
       const source = await readFile(path, 'utf8');
-      const url = JSON.stringify(pathToFileURL(path).href);
-      return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
+      const contents = source
+        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href))
+        .replaceAll('import.meta.filename', JSON.stringify(path))
+        .replaceAll('import.meta.dirname', JSON.stringify(dirname(path)));
+      return { contents, loader: 'ts' };
     });
   },
 };
