@@ -267,7 +267,7 @@ export async function verify(url: string, label: string, providers: readonly Pro
   }
   const used = providers.map((p) => expectedUse.get(p.uuid)!);
   console.log(`[${label}] acknowledged ${f.acknowledged}, recovered ${f.recovered}, lost ${f.lost}; ` +
-    `refused 409 ${f.refused} (present ${f.wronglyPresent}); never sent ${f.notSent}; ` +
+    `refused ${f.refused} (present ${f.wronglyPresent}); never sent ${f.notSent}; ` +
     `unknown ${f.unknown} (present whole ${f.unknownPresent}, absent ${f.unknownAbsent}, half ${f.halfApplied}); ` +
     `providers ${providers.length}, usage ${used.join('/')} of ${providers.map((p) => p.vcpu).join('/')}, ` +
     `oversubscribed ${f.oversubscribed}, mismatches ${f.usageMismatches}; slowest answer ${tally.maxMs} ms; ` +
