@@ -9,6 +9,7 @@
  * (resources + member_of + required) and prints p50 / p99. Loopback only.
  */
 import { randomUUID } from 'node:crypto';
+import { client } from './lib/http-client.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -16,16 +17,15 @@ const url = (args.get('url') ?? 'http://127.0.0.1:8778').replace(/\/$/, '');
 const trees = Number(args.get('trees') ?? 3334);
 const clients = Number(args.get('clients') ?? 16);
 const queries = Number(args.get('queries') ?? 500);
-if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(url).hostname)) throw new Error('loopback URLs only');
 
 const headers = { 'x-auth-token': 'admin', 'openstack-api-version': 'placement 1.39', 'content-type': 'application/json' };
 let writes = 0;
+const raw = client(url, Math.max(clients, 1), headers);
 async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  const r = await raw(method, path, body);
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.json)}`);
   if (method !== 'GET') writes++;
-  return text ? JSON.parse(text) : null;
+  return r.json;
 }
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
