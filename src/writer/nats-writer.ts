@@ -7,7 +7,7 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from '@nats-io/jetstream';
 import type { Ledger } from '../domain/model.ts';
 import type { CommandRecord } from '../domain/events.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
@@ -26,7 +26,8 @@ export interface WriterOptions extends Omit<LoopOptions, 'loadSnapshot' | 'saveS
 }
 
 interface NatsInbound extends Inbound {
-  readonly msg: JsMsg;
+  /** undefined: read from the stream, left by an earlier writer (settled by the next cumulative ack). */
+  readonly msg: JsMsg | undefined;
   readonly replyTo: string | undefined;
 }
 
@@ -72,8 +73,26 @@ export class NatsWriter {
   /** Rebuild from the log, claim the next epoch, then take commands. */
   async start(): Promise<void> {
     await this.loop.start();
+    await this.takeOverLeftovers();
     await this.consume();
     void this.redeclareOnReconnect();
+  }
+
+  /**
+   * Commands delivered to an earlier writer that died before settling them
+   * lie between the consumer's ack floor and its last delivery; this writer's
+   * first cumulative ack would settle them unanswered. Take them first.
+   */
+  private async takeOverLeftovers(): Promise<void> {
+    const info = await this.jsm.consumers.info(CMD_STREAM, WRITER_CONSUMER);
+    let taken = 0;
+    for (let seq = info.ack_floor.stream_seq + 1; seq <= info.delivered.stream_seq; seq++) {
+      const m = await this.jsm.streams.getMessage(CMD_STREAM, { seq }).catch(() => null);
+      if (!m) continue; // acked, or past max_age
+      this.loop.enqueue(inbound(m, undefined));
+      taken++;
+    }
+    if (taken > 0) this.options.log?.(`writer: took ${taken} commands left unsettled by an earlier writer`);
   }
 
   private async consume(): Promise<void> {
@@ -81,7 +100,7 @@ export class NatsWriter {
     this.messages = await consumer.consume({ max_messages: 1024 });
     const messages = this.messages;
     void (async () => {
-      for await (const msg of messages) this.loop.enqueue(inbound(msg));
+      for await (const msg of messages) this.loop.enqueue(inbound(msg, msg));
     })().catch((err) => this.options.log?.(`writer: consumer ended: ${String(err)}`));
   }
 
@@ -137,7 +156,7 @@ export class NatsWriter {
   /** The consumer acks cumulatively ("all"): one ack settles every command up to the last. */
   private ack(inputs: readonly NatsInbound[]): void {
     try {
-      inputs.at(-1)?.msg.ack();
+      [...inputs].reverse().find((i) => i.msg !== undefined)?.msg?.ack();
     } catch (err) {
       this.options.log?.(`writer: could not ack: ${String(err)}`);
     }
@@ -153,11 +172,11 @@ export class NatsWriter {
   }
 }
 
-function inbound(msg: JsMsg): NatsInbound {
-  const h = msg.headers;
+function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound {
+  const h = 'header' in m ? m.header : m.headers;
   let body: unknown;
   try {
-    body = JSON.parse(decoder.decode(msg.data));
+    body = JSON.parse(decoder.decode(m.data));
   } catch {
     body = undefined;
   }
