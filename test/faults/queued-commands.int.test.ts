@@ -85,7 +85,10 @@ describe('commands sent while the writer is down', () => {
       expect(ack.stream).toBe('PLACEMENT_CMD');
       sent.push({ id, claim, kind });
     }
-    const waiting = (await jsm.consumers.info('PLACEMENT_CMD', 'writer')).num_pending;
+    // All held by the stream, none settled: undelivered, or delivered to the dead writer's pull
+    // request before the server noticed it was gone (the next writer takes those over too).
+    const ci = await jsm.consumers.info('PLACEMENT_CMD', 'writer');
+    const waiting = ci.num_pending + ci.num_ack_pending;
     expect(waiting).toBe(sent.length);
     await sleep(1500); // the expiring ones are now past their deadline
     expect(replies.size).toBe(0); // nobody has answered yet: no writer
@@ -113,7 +116,7 @@ describe('commands sent while the writer is down', () => {
       else if (r.status === 409) { count[s.kind].conflict++; s.claim.outcome = 'refused'; }
       else { problems.push(`${s.kind} command ${s.id} answered ${JSON.stringify(r)}`); s.claim.outcome = 'unknown'; }
     }
-    console.log(`[queued while writer down] ${sent.length} commands queued (stream held ${waiting}); writer back, all answered ` +
+    console.log(`[queued while writer down] ${sent.length} commands queued (stream held ${waiting}, ${ci.num_ack_pending} of them delivered to the dead writer); writer back, all answered ` +
       `${answeredIn} ms after its start began: live (deadline +30 s) ${count.live.ok} applied, ${count.live.conflict} 409; ` +
       `no deadline ${count['no-deadline'].ok} applied, ${count['no-deadline'].conflict} 409; ` +
       `expired (deadline +1 s) ${count.expiring.refused503} refused 503, ${count.expiring.other} otherwise`);
@@ -124,5 +127,75 @@ describe('commands sent while the writer is down', () => {
     // And the state is exactly the applied ones (the expired ones and the 409s absent).
     await verify(svc.url, 'queued while writer down', providers, tally);
     await svc.killGroup();
+    await nc.close();
+    nc = undefined;
+    await ns.stop();
+    ns = undefined;
+  }, 60_000);
+
+  it('delivered to a writer that froze and was killed: taken by the next one, not dropped by its acks', async () => {
+    ns = await startNatsServer();
+    const env = { NATS_URL: ns.url, LOG_LEVEL: 'warn' };
+    const dir = mkdtempSync(join(tmpdir(), 'placement-fault-frozen-'));
+    try {
+      let svc = await startService(dir, env);
+      services.push(svc);
+      nc = await connect({ servers: ns.url });
+      const js = jetstream(nc);
+      const jsm = await jetstreamManager(nc);
+      const inbox = createInbox();
+      const replies = new Map<string, Reply[]>();
+      const sub = nc.subscribe(`${inbox}.*`, {
+        callback: (_err, m) => {
+          const id = m.subject.slice(inbox.length + 1);
+          replies.set(id, [...(replies.get(id) ?? []), m.json<Reply>()]);
+        },
+      });
+      type Sent = { id: string; uuid: string; kind: 'frozen-live' | 'frozen-expiring' | 'later' };
+      const sent: Sent[] = [];
+      const send = async (kind: Sent['kind'], deadline: number) => {
+        const id = randomUUID();
+        const uuid = randomUUID();
+        const h = natsHeaders();
+        h.set('Placement-Command-Id', id);
+        h.set('Placement-Reply-To', `${inbox}.${id}`);
+        h.set('Placement-Deadline', String(deadline));
+        await js.publish('placement.cmd.CreateResourceProvider',
+          JSON.stringify({ type: 'CreateResourceProvider', uuid, name: `${kind}-${uuid}`, parentUuid: null }), { headers: h });
+        sent.push({ id, uuid, kind });
+      };
+      // The writer hangs (SIGSTOP): the server still delivers to its pull request, nobody decides.
+      process.kill(svc.pid, 'SIGSTOP');
+      for (let i = 0; i < 10; i++) await send('frozen-live', Date.now() + 40_000);
+      for (let i = 0; i < 10; i++) await send('frozen-expiring', Date.now() + 1_000);
+      await sleep(1500);
+      const stuck = (await jsm.consumers.info('PLACEMENT_CMD', 'writer')).num_ack_pending;
+      await svc.killGroup(); // SIGKILL works on a stopped process
+      const t0 = Date.now();
+      svc = await startService(dir, env);
+      services.push(svc);
+      for (let i = 0; i < 10; i++) await send('later', Date.now() + 15_000);
+      while (replies.size < sent.length && Date.now() - t0 < 15_000) await sleep(50);
+      sub.unsubscribe();
+      const tally = { 'frozen-live': { ok: 0, expired: 0, none: 0, other: 0 }, 'frozen-expiring': { ok: 0, expired: 0, none: 0, other: 0 },
+        later: { ok: 0, expired: 0, none: 0, other: 0 } };
+      const problems: string[] = [];
+      for (const s of sent) {
+        const r = replies.get(s.id)?.[0];
+        const seen = r === undefined ? 'none' : r.ok ? 'ok' : r.status === 503 && /expired/.test(r.rejection?.detail ?? '') ? 'expired' : 'other';
+        tally[s.kind][seen]++;
+        const want = s.kind === 'frozen-expiring' ? 'expired' : 'ok';
+        if (seen !== want) problems.push(`${s.kind} command ${s.id}: ${r ? JSON.stringify(r) : 'no reply'}`);
+        const got = await fetch(`${svc.url}/resource_providers/${s.uuid}`, { headers: { 'x-auth-token': 'admin' } });
+        if (got.status !== (seen === 'ok' ? 200 : 404)) problems.push(`${s.kind} provider ${s.uuid}: GET ${got.status}, reply ${seen}`);
+      }
+      console.log(`[frozen writer killed] ${stuck} commands were delivered to the frozen writer; answered within ` +
+        `${Date.now() - t0} ms of the restart: ${JSON.stringify(tally)}`);
+      expect(stuck).toBe(20);
+      expect(problems).toEqual([]);
+      await svc.killGroup();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

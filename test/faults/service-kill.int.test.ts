@@ -54,6 +54,17 @@ function auditVerify(env: Record<string, string>): Promise<string> {
   });
 }
 
+/** Runs fn; a failure carries what the service said and whether it still runs. */
+async function explained<T>(svc: ServiceProcess, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const c = svc.child;
+    throw new Error(`${err instanceof Error ? `${err.message} (${String((err as { cause?: unknown }).cause)})` : String(err)}\n` +
+      `service pid ${svc.pid}: exit ${c.exitCode}, signal ${c.signalCode}; its output:\n${svc.output().slice(-3000)}`, { cause: err });
+  }
+}
+
 // Four roomy providers, four that fill up (409s); claims on one or two of them.
 const capacities = [100_000, 100_000, 100_000, 100_000, 150, 150, 150, 150];
 
@@ -144,7 +155,8 @@ describe('kill -9 of the service under a write load', () => {
         svc = await start(dataDir);
         console.log(`[group kill ${round}/3] restarted on the same DATA_DIR in ${Date.now() - t} ms`);
         // The clients wait while this reads everything back.
-        await verify(svc.url, `group kill ${round}/3`, providers, tally);
+        const current = svc;
+        await explained(current, () => verify(current.url, `group kill ${round}/3`, providers, tally));
         target = svc.url;
       }
       await sleep(1000);
