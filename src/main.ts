@@ -17,6 +17,11 @@ const service = await startService(config, log).catch((err) => {
   console.error(`placement-ts: cannot start: ${err instanceof Error ? err.stack : String(err)}`);
   process.exit(1);
 });
+// The embedded server is part of this service: if it dies, so do we (a restart recovers everything).
+void service.natsLost?.then((why) => {
+  console.error(`placement-ts: ${why}. Exiting.`);
+  void shutdown(1);
+});
 service.writer.whenFenced((e) => {
   console.error(`placement-ts: ${e.message}; another writer owns the log. Exiting.`);
   void shutdown(3);
@@ -28,11 +33,17 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 });
 // Requests Node's parser refuses (a non-integer Content-Length) still get Placement's answer.
 server.on('clientError', handleClientError);
+server.on('error', (err) => {
+  console.error(`placement-ts: HTTP server: ${err.message}`);
+  void shutdown(1);
+});
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  // Whatever happens, exit within 10 s.
+  setTimeout(() => process.exit(code), 10_000).unref();
   server.close();
   await service.stop().catch(() => {});
   process.exit(code);

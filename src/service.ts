@@ -19,6 +19,8 @@ export interface Service {
   readonly writer: NatsWriter;
   readonly client: NatsCommandClient;
   readonly nc: NatsConnection;
+  /** Resolves (with why) if the embedded nats-server dies under us. */
+  readonly natsLost: Promise<string> | undefined;
   stop(): Promise<void>;
 }
 
@@ -36,14 +38,19 @@ export async function startService(config: Config, log: (m: string) => void): Pr
   const snapshots = await SnapshotStore.open(nc);
   const writer = new NatsWriter(nc, js, jsm, { createLedger: () => createLedger(standards), log, snapshots });
   await writer.start();
-  const client = new NatsCommandClient(nc, js);
+  const client = new NatsCommandClient(nc);
   return {
-    natsUrl, writer, client, nc,
+    natsUrl, writer, client, nc, natsLost: embedded?.lost,
     async stop() {
       client.close();
-      await writer.stop();
-      await nc.drain().catch(() => {});
+      // Bounded: with the server gone, a drain would wait for a reconnect that never comes.
+      await withTimeout(writer.stop(), 3000);
+      await withTimeout(nc.drain().catch(() => {}), 2000);
+      await nc.close().catch(() => {});
       await embedded?.stop();
     },
   };
 }
+
+const withTimeout = (p: Promise<unknown>, ms: number): Promise<unknown> =>
+  Promise.race([p, new Promise((r) => setTimeout(r, ms).unref())]);

@@ -14,6 +14,8 @@ const repo = resolve(new URL('../..', import.meta.url).pathname);
 export interface EmbeddedNats {
   readonly url: string;
   readonly pid: number;
+  /** Resolves if the server exits without stop() being called. */
+  readonly lost: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startEmbeddedNats(dataDir: string, log: (m: string) => voi
   mkdirSync(runDir, { recursive: true });
   mkdirSync(store, { recursive: true });
   const pidFile = join(dir, 'nats-server.pid');
+  claimDataDir(dir);
   await killStale(pidFile, log);
   const child = spawn(natsServerBin(), ['-c', join(repo, 'nats.conf')], {
     env: { ...process.env, PLACEMENT_NATS_DIR: JSON.stringify(runDir), PLACEMENT_NATS_STORE: JSON.stringify(store) },
@@ -40,11 +43,20 @@ export async function startEmbeddedNats(dataDir: string, log: (m: string) => voi
   const portsFile = join(runDir, `nats-server_${pid}.ports`);
   const url = await waitForPorts(child, portsFile, () => stderr);
   log(`nats: embedded nats-server pid ${pid} at ${url}`);
+  let stopping = false;
+  const lost = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (!stopping) resolve(`embedded nats-server pid ${pid} exited (${signal ?? code}): ${stderr.slice(-500)}`);
+    });
+  });
   return {
     url,
     pid,
+    lost,
     async stop() {
-      if (child.exitCode !== null) return;
+      stopping = true;
+      rmSync(join(dir, 'service.pid'), { force: true });
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -68,6 +80,29 @@ async function waitForPorts(child: ChildProcess, file: string, stderr: () => str
   }
   child.kill('SIGKILL');
   throw new Error(`nats-server did not report its port within 10 s: ${stderr()}`);
+}
+
+/**
+ * One service per data folder: refuse to start while the service recorded
+ * in service.pid still runs (its nats-server must not be taken for stale).
+ */
+function claimDataDir(dir: string): void {
+  const file = join(dir, 'service.pid');
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (pid > 0 && pid !== process.pid && isAlive(pid) && isNode(pid)) {
+      throw new Error(`DATA_DIR ${dir} is in use by the running service pid ${pid}`);
+    }
+  }
+  writeFileSync(file, String(process.pid));
+}
+
+function isNode(pid: number): boolean {
+  try {
+    return /node|tsx/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 async function killStale(pidFile: string, log: (m: string) => void): Promise<void> {
