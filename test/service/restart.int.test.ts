@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -52,5 +52,17 @@ describe('the service process', () => {
     await s.stop();
     await new Promise((r) => setTimeout(r, 500));
     expect(processesUsing(dataDir)).toEqual([]);
+  }, 60_000);
+
+  it('refuses a second service on a live DATA_DIR, and exits when its embedded nats-server dies', async () => {
+    const s = await start();
+    await expect(startService(dataDir)).rejects.toThrow(/in use by the running service/);
+    expect((await fetch(`${s.url}/`)).status).toBe(200);
+    const natsPid = Number(readFileSync(join(dataDir, 'nats-server.pid'), 'utf8'));
+    process.kill(natsPid, 'SIGKILL');
+    const exited = await Promise.race([new Promise<boolean>((r) => s.child.once('exit', () => r(true))),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+    expect(exited).toBe(true);
+    expect(s.output()).toMatch(/nats-server pid \d+ exited/);
   }, 60_000);
 });
