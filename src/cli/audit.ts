@@ -103,6 +103,11 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`--at must be a sequence number or an ISO time, got ${at}`);
         return 2;
       }
+      const end = (await jsm.streams.info(LOG_STREAM)).state.last_seq;
+      if (atSeq !== undefined && atSeq > end) {
+        console.error(`--at ${atSeq} is past the end of the log (last sequence ${end})`);
+        return 2;
+      }
       const then = fresh();
       const now = fresh();
       await replayLog(js, jsm, (batch, seq) => {
