@@ -52,12 +52,16 @@ export async function startService(dataDir: string, env: Record<string, string> 
     await new Promise((r) => setTimeout(r, 100));
   }
   const gone = async () => { await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]); };
+  // Once the service has exited (and been reaped) its pid, and so its group id, may belong to
+  // another process (pid_max can be 32768): signal only a service that still runs.
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const signal = (pid: number, sig: NodeJS.Signals) => { if (running()) try { process.kill(pid, sig); } catch { /* gone */ } };
   return {
     url, pid: child.pid!, child,
     output: () => out,
-    async killGroup() { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } await gone(); },
-    async killNodeOnly() { try { process.kill(child.pid!, 'SIGKILL'); } catch { /* gone */ } await gone(); },
-    async stop() { try { process.kill(child.pid!, 'SIGTERM'); } catch { /* gone */ } await gone(); },
+    async killGroup() { signal(-child.pid!, 'SIGKILL'); await gone(); },
+    async killNodeOnly() { signal(child.pid!, 'SIGKILL'); await gone(); },
+    async stop() { signal(child.pid!, 'SIGTERM'); await gone(); },
   };
 }
 
