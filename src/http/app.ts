@@ -14,6 +14,7 @@ import { microversion } from './middleware/microversion.ts';
 import { noauth } from './middleware/noauth.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { aggregateRoutes } from './aggregates/index.ts';
+import { allocationCandidateRoutes } from './allocation-candidates/index.ts';
 import { allocationRoutes } from './allocations/index.ts';
 import { inventoryRoutes } from './inventories/index.ts';
 import { providerTraitRoutes } from './provider-traits/index.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', providerTraitRoutes(table));
   app.route('/', aggregateRoutes(table));
   app.route('/', reshaperRoutes(table));
+  app.route('/', allocationCandidateRoutes(table));
 
   app.notFound((c) => errorResponse(c, new HttpError({ status: 404, raised: true })));
   app.onError((err, c) => {
