@@ -18,7 +18,9 @@ function byAnchor(answers: ReadonlyMap<string, readonly GroupRequest[]>): Map<st
     for (const r of requests) {
       const bySuffix = out.get(r.anchor) ?? new Map<string, GroupRequest[]>();
       out.set(r.anchor, bySuffix);
-      bySuffix.set(suffix, [...(bySuffix.get(suffix) ?? []), r]);
+      const requests = bySuffix.get(suffix) ?? [];
+      bySuffix.set(suffix, requests);
+      requests.push(r);
     }
   }
   return out;

@@ -29,9 +29,8 @@ function suppliersOf(ledger: Ledger, ctx: GroupContext, rc: string, sharing: Rea
   if (ctx.treeRoot === undefined) {
     for (const s of sharing) {
       if (!able.has(s) || (ctx.inAggregates && !ctx.inAggregates.has(s))) continue;
-      for (const anchor of anchorsOf(ledger, s)) {
-        if (!out.some((x) => x.provider === s && x.anchor === anchor)) out.push({ provider: s, anchor });
-      }
+      const ownRoot = ledger.providers.get(s)!.rootUuid;
+      for (const anchor of anchorsOf(ledger, s)) if (anchor !== ownRoot) out.push({ provider: s, anchor });
     }
   }
   const inAggs = ctx.inAggregates;
@@ -61,7 +60,9 @@ function suppliersByAnchor(ledger: Ledger, ctx: GroupContext, sharing: ReadonlyS
       if (!trees!.has(x.anchor)) continue;
       const byClass = out.get(x.anchor) ?? new Map<string, string[]>();
       out.set(x.anchor, byClass);
-      byClass.set(rc, [...(byClass.get(rc) ?? []), x.provider]);
+      const providers = byClass.get(rc) ?? [];
+      byClass.set(rc, providers);
+      providers.push(x.provider);
     }
   }
   return out;
