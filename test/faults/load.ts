@@ -108,7 +108,7 @@ export interface LoadOptions {
 
 function pick<T>(xs: readonly T[]): T { return xs[Math.floor(Math.random() * xs.length)]!; }
 
-function newClaim(providers: readonly Provider[]): Claim {
+export function newClaim(providers: readonly Provider[]): Claim {
   const allocations: Record<string, number> = {};
   const a = pick(providers);
   allocations[a.uuid] = 1 + Math.floor(Math.random() * 3);
