@@ -170,6 +170,12 @@ export class WriterLoop<I extends Inbound> {
         await Promise.resolve();
         continue;
       }
+      if (flight.length === 0) {
+        // Nothing in flight, yet no new batch: a snapshot is due (e.g. after replaying a long tail).
+        // The ledger is exactly the log now, so take it, then go on.
+        await this.snapshot();
+        continue;
+      }
       const b = flight.shift()!;
       let seq = 0;
       try {
