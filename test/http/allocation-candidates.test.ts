@@ -63,4 +63,24 @@ describe('GET /allocation_candidates', () => {
     expect((await get(app, 'required1=HW_CPU_X86_AVX2&same_subtree=1')).json.errors[0].code)
       .toBe('placement.query.missing_value');
   });
+
+  it('checks orphans before 1.36 and same_subtree suffixes from 1.36', async () => {
+    const app = await world();
+    expect((await get(app, 'resources=VCPU:1&required1=HW_CPU_X86_AVX2', '1.35')).json.errors[0].detail)
+      .toContain('Found the following orphaned traits keys: required1');
+    expect((await get(app, 'resources=VCPU:1&same_subtree=_X', '1.36')).json.errors[0].detail)
+      .toContain("Real suffixes should be specified in `same_subtree`: ['_X'] not found in ['']");
+    expect((await get(app, 'resources=VCPU:1&same_subtree=_X,', '1.36')).json.errors[0].detail)
+      .toContain('Empty string (unsuffixed group) can not be specified in `same_subtree`');
+  });
+
+  it('isolates granular groups and sums amounts on a shared provider otherwise', async () => {
+    const app = await world();
+    const q = 'resources_A=VCPU:1&resources_B=VCPU:1&group_policy=';
+    const none = await get(app, `${q}none`);
+    expect(none.json.allocation_requests).toEqual([{ allocations: { [NUMA]: { resources: { VCPU: 2 } } },
+      mappings: { _A: [NUMA], _B: [NUMA] } }]);
+    expect((await get(app, `${q}isolate`)).json.allocation_requests).toEqual([]);
+    expect((await get(app, `${q}bogus`)).text).toContain("'bogus' is not one of ['none', 'isolate']");
+  });
 });
