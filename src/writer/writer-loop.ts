@@ -7,6 +7,7 @@
  * only once the batch is durable; after any failed append the ledger may
  * hold events that are not in the log, so it is rebuilt before going on.
  */
+import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../domain/model.ts';
 import type { Command } from '../domain/commands.ts';
 import type { CommandRecord } from '../domain/events.ts';
@@ -48,6 +49,14 @@ export interface LoopOptions {
   readonly loadSnapshot?: (fresh: Ledger, logCreated: string, logLastSeq: number) => Promise<Ledger | null>;
   readonly saveSnapshot?: (ledger: Ledger, logCreated: string) => Promise<void>;
   readonly snapshotEveryEvents?: number;
+  /**
+   * Names this writer process in its msgIds (default: a random UUID). Two
+   * writers must never share a msgId: JetStream answers a duplicate msgId
+   * with the original's sequence before it checks any expectation, so two
+   * writers that rebuilt to the same seq would both "claim" the same epoch
+   * and then each take the other's stored batch for its own.
+   */
+  readonly writerId?: string;
 }
 
 interface Batch<I> {
@@ -76,6 +85,7 @@ export class WriterLoop<I extends Inbound> {
     this.o = {
       now: Date.now, batchCommandsMax: 512, inFlightMax: 2, appendAttemptsMax: 4,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)), log: () => {}, snapshotEveryEvents: 100_000,
+      writerId: randomUUID(),
       ...options,
     };
     this.ledgerRef = options.createLedger();
@@ -136,7 +146,7 @@ export class WriterLoop<I extends Inbound> {
       };
       try {
         const seq = await this.log.append({ v: 1, epoch, records: [record] },
-          { expectedLastSeq: ledger.lastSeq, msgId: `epoch-${epoch}-${ledger.lastSeq}` });
+          { expectedLastSeq: ledger.lastSeq, msgId: `${this.o.writerId}-epoch-${epoch}-s${ledger.lastSeq}` });
         evolveRecord(ledger, record, seq);
         ledger.lastSeq = seq;
         this.o.log(`writer: epoch ${epoch} from seq ${seq}`);
@@ -239,7 +249,8 @@ export class WriterLoop<I extends Inbound> {
       }
     }
     const expectedLastSeq = ledger.lastSeq;
-    const b: Batch<I> = { inputs, results, records, msgId: `e${ledger.epoch}-s${expectedLastSeq}`, seq: expectedLastSeq + 1 };
+    const msgId = `${this.o.writerId}-e${ledger.epoch}-s${expectedLastSeq}`;
+    const b: Batch<I> = { inputs, results, records, msgId, seq: expectedLastSeq + 1 };
     if (records.length > 0) {
       ledger.lastSeq += 1; // the tail this batch will make, if it lands
       b.appended = this.append(b, expectedLastSeq, previous?.appended ? previous.msgId : undefined);
