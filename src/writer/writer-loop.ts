@@ -174,7 +174,9 @@ export class WriterLoop<I extends Inbound> {
     while ((this.queue.length > 0 && !this.stopped) || flight.length > 0) {
       if (this.queue.length > 0 && !this.stopped && failure === undefined && flight.length < this.o.inFlightMax &&
           !this.snapshotDue()) {
-        const b = this.decideBatch(this.queue.splice(0, this.o.batchCommandsMax), flight.at(-1));
+        // Chained on the newest batch that appends (a batch of refusals only appends nothing).
+        const previous = flight.reduce<Batch<I> | undefined>((p, f) => (f.appended ? f : p), undefined);
+        const b = this.decideBatch(this.queue.splice(0, this.o.batchCommandsMax), previous);
         flight.push(b);
         // Let the append go out and more commands arrive before deciding the next batch.
         await Promise.resolve();
@@ -253,20 +255,29 @@ export class WriterLoop<I extends Inbound> {
     const b: Batch<I> = { inputs, results, records, msgId, seq: expectedLastSeq + 1 };
     if (records.length > 0) {
       ledger.lastSeq += 1; // the tail this batch will make, if it lands
-      b.appended = this.append(b, expectedLastSeq, previous?.appended ? previous.msgId : undefined);
+      b.appended = this.append(b, expectedLastSeq, previous?.appended ? previous : undefined);
       b.appended.catch(() => {}); // settled in drain, in order
     }
     return b;
   }
 
-  private async append(b: Batch<I>, expectedLastSeq: number, expectedLastMsgId: string | undefined): Promise<number> {
+  private async append(b: Batch<I>, expectedLastSeq: number, previous: Batch<I> | undefined): Promise<number> {
     const batch = { v: 1 as const, epoch: this.ledgerRef.epoch, records: b.records };
+    const expectedLastMsgId = previous?.msgId;
+    let predecessor = previous?.appended;
     let lastErr: unknown;
     for (let attempt = 0; attempt < this.o.appendAttemptsMax; attempt++) {
       try {
         return await this.log.append(batch, { expectedLastSeq, expectedLastMsgId, msgId: b.msgId });
       } catch (err) {
-        if (err instanceof FencedError) throw err;
+        if (err instanceof FencedError) {
+          // Chained on a predecessor that is not stored yet (its retry may still land), the append is
+          // refused without any other writer: only once the predecessor has landed is a refusal final.
+          if (!predecessor || !(await predecessor.then(() => true, () => false))) throw err;
+          predecessor = undefined;
+          attempt--; // not counted: the first try never had a chance
+          continue;
+        }
         lastErr = err;
         await this.o.sleep(Math.min(250 * 2 ** attempt, 2000));
       }
