@@ -14,7 +14,8 @@ import type { CommandRecord } from '../domain/events.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
 import type { EventLog } from '../log/event-log.ts';
 import { FencedError } from '../log/append.ts';
-import { reject } from '../domain/rejections.ts';
+import { reject, type Rejection } from '../domain/rejections.ts';
+import { APPLIED_COMMANDS_MAX } from '../domain/model.ts';
 import { evolveRecord, remember } from '../domain/evolve.ts';
 import { parseCommand } from '../commands/schema.ts';
 import { applyCommand } from './apply.ts';
@@ -78,6 +79,8 @@ export class WriterLoop<I extends Inbound> {
   private logCreated = '';
   private eventsSinceSnapshot = 0;
   private readonly idle: Array<() => void> = [];
+  /** Commands this writer refused lately: a redelivery gets the same answer, not a second decision. */
+  private readonly refused = new Map<string, CommandResult>();
   private readonly o: Required<Omit<LoopOptions, 'loadSnapshot' | 'saveSnapshot'>> & LoopOptions;
   onFenced: ((e: FencedError) => void) | undefined;
 
@@ -233,13 +236,18 @@ export class WriterLoop<I extends Inbound> {
         results.set(input, { ok: false, rejection: reject('BadRequest', 'command has no command id') });
         continue;
       }
+      const refusedBefore = this.refused.get(input.commandId);
+      if (refusedBefore) {
+        results.set(input, refusedBefore);
+        continue;
+      }
       const parsed = parseCommand(input.body);
       if (!parsed.ok) {
-        results.set(input, { ok: false, rejection: reject('BadRequest', parsed.detail) });
+        results.set(input, this.refuse(input.commandId, reject('BadRequest', parsed.detail)));
         continue;
       }
       const applied = applyCommand(ledger, parsed.command as Command, { commandId: input.commandId, requestId: input.requestId, at });
-      if (applied.kind === 'rejected') results.set(input, { ok: false, rejection: applied.rejection });
+      if (applied.kind === 'rejected') results.set(input, this.refuse(input.commandId, applied.rejection));
       else if (applied.kind === 'duplicate') {
         results.set(input, applied.seq > 0
           ? { ok: true, seq: applied.seq, events: applied.record.events, duplicate: true }
@@ -259,6 +267,18 @@ export class WriterLoop<I extends Inbound> {
       b.appended.catch(() => {}); // settled in drain, in order
     }
     return b;
+  }
+
+  /**
+   * A refusal is final. Remembered (bounded, oldest dropped) so that a
+   * redelivered copy (ack wait expired, ack lost) is not decided again
+   * against a newer state and applied after its sender heard "no".
+   */
+  private refuse(commandId: string, rejection: Rejection): CommandResult {
+    const result: CommandResult = { ok: false, rejection };
+    this.refused.set(commandId, result);
+    if (this.refused.size > APPLIED_COMMANDS_MAX) this.refused.delete(this.refused.keys().next().value!);
+    return result;
   }
 
   private async append(b: Batch<I>, expectedLastSeq: number, previous: Batch<I> | undefined): Promise<number> {
