@@ -13,7 +13,7 @@ import type { Command } from '../domain/commands.ts';
 import type { CommandRecord } from '../domain/events.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
 import type { EventLog } from '../log/event-log.ts';
-import { FencedError } from '../log/append.ts';
+import { AppendUnknownError, FencedError } from '../log/append.ts';
 import { reject, type Rejection } from '../domain/rejections.ts';
 import { APPLIED_COMMANDS_MAX } from '../domain/model.ts';
 import { evolveRecord, remember } from '../domain/evolve.ts';
@@ -58,6 +58,12 @@ export interface LoopOptions {
    * and then each take the other's stored batch for its own.
    */
   readonly writerId?: string;
+  /**
+   * Simulation only: a deliberate bug, to show src/testing/simulation.ts
+   * catches it. 'ack-unknown-append': take an append whose outcome is
+   * unknown (AppendUnknownError) for a success. Never set outside tests.
+   */
+  readonly plantedBug?: 'ack-unknown-append';
 }
 
 interface Batch<I> {
@@ -81,7 +87,7 @@ export class WriterLoop<I extends Inbound> {
   private readonly idle: Array<() => void> = [];
   /** Commands this writer refused lately: a redelivery gets the same answer, not a second decision. */
   private readonly refused = new Map<string, CommandResult>();
-  private readonly o: Required<Omit<LoopOptions, 'loadSnapshot' | 'saveSnapshot'>> & LoopOptions;
+  private readonly o: Required<Omit<LoopOptions, 'loadSnapshot' | 'saveSnapshot' | 'plantedBug'>> & LoopOptions;
   onFenced: ((e: FencedError) => void) | undefined;
 
   constructor(private readonly log: EventLog, private readonly io: LoopIo<I>, options: LoopOptions) {
@@ -298,6 +304,7 @@ export class WriterLoop<I extends Inbound> {
           attempt--; // not counted: the first try never had a chance
           continue;
         }
+        if (this.o.plantedBug === 'ack-unknown-append' && err instanceof AppendUnknownError) return expectedLastSeq + 1;
         lastErr = err;
         await this.o.sleep(Math.min(250 * 2 ** attempt, 2000));
       }
