@@ -194,7 +194,7 @@ class Simulation {
   private recentAt = 0;
   private readonly counters: Record<string, number> = {
     commands: 0, deliveries: 0, redeliveries: 0, duplicateDeliveries: 0, replies: 0, ok: 0, refused: 0,
-    unavailable: 0, retries: 0, gaveUp: 0, crashes: 0, starts: 0, startFailures: 0, secondWriters: 0,
+    unavailable: 0, retries: 0, gaveUp: 0, crashes: 0, crashesWithRequestsInFlight: 0, starts: 0, startFailures: 0, secondWriters: 0,
     twinStarts: 0, intruders: 0, fenced: 0, snapshotsSaved: 0, snapshotsLoaded: 0,
   };
   private nextProc = 1;
@@ -310,6 +310,7 @@ class Simulation {
 
   private crash(proc: Proc): void {
     if (proc.state === 'dead') return;
+    if (proc.client.pending > 0) this.counters.crashesWithRequestsInFlight++;
     proc.state = 'dead';
     proc.client.kill();
     for (const t of proc.timers) t.cancelled = true;

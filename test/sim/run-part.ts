@@ -12,6 +12,8 @@ export interface PartReport {
   readonly seeds: readonly number[];
   readonly wallMs: number;
   readonly cpuMs: number;
+  /** Counters summed over the seeds (faults injected, checks made). */
+  readonly counters: Record<string, number>;
   readonly failure?: string;
 }
 
@@ -26,6 +28,7 @@ const cpu0 = process.cpuUsage();
 let ops = 0;
 let steps = 0;
 let failure: string | undefined;
+const counters: Record<string, number> = {};
 const seeds: number[] = [];
 for (let seed = base + part; ops < share; seed += parts) {
   seeds.push(seed);
@@ -33,13 +36,14 @@ for (let seed = base + part; ops < share; seed += parts) {
     const r = await simulate({ seed, ops: perSeed });
     ops += r.ops;
     steps += r.steps;
+    for (const [k, v] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + v;
   } catch (err) {
     failure = err instanceof SimulationFailure ? err.message : `seed ${seed}: ${err instanceof Error ? err.stack : String(err)}`;
     break;
   }
 }
 const report: PartReport = {
-  part, ops, steps, seeds, wallMs: performance.now() - started, cpuMs: process.cpuUsage(cpu0).user / 1000,
+  part, ops, steps, seeds, counters, wallMs: performance.now() - started, cpuMs: process.cpuUsage(cpu0).user / 1000,
   ...(failure ? { failure } : {}),
 };
 if (process.send) process.send(report, () => process.exit(0));

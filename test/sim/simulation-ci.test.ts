@@ -44,6 +44,9 @@ it(`simulation, CI size: >= ${TOTAL} operations over ${PARTS} processes`, async 
   }
   console.log(`sim total: ${ops} operations, ${steps} steps in ${(wallMs / 1000).toFixed(1)} s wall ` +
     `(${(cpuMs / 1000).toFixed(1)} s cpu): ${Math.round(ops / (wallMs / 1000))} ops/s`);
+  const sum: Record<string, number> = {};
+  for (const r of reports) for (const [k, v] of Object.entries(r.counters)) sum[k] = (sum[k] ?? 0) + v;
+  console.log(`sim faults and checks: ${Object.entries(sum).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   for (const r of reports) if (r.failure) throw new Error(r.failure);
   expect(ops).toBeGreaterThanOrEqual(TOTAL);
 }, 900_000);
