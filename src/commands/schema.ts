@@ -12,7 +12,13 @@ const uuid = z.string().regex(/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?
 const className = z.string().regex(/^[A-Z0-9_]+$/).max(255);
 const traitName = z.string().regex(/^[A-Z0-9_]+$/).max(255);
 const name = z.string().min(1).max(200);
-const generation = z.number().int().min(0);
+/**
+ * Names of things that must already exist: any string, so that a malformed
+ * one is refused by the core as not found (404), as Placement does.
+ */
+const ref = z.string().min(1).max(1024);
+/** Any integer: a generation that cannot match is a conflict (409), not a bad request. */
+const generation = z.number().int();
 const externalId = z.string().min(1).max(255);
 
 const inventory = z.strictObject({
@@ -27,8 +33,8 @@ const inventory = z.strictObject({
 const inventoryChange = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('replace'), inventories: z.record(className, inventory) }),
   z.strictObject({ kind: z.literal('add'), resourceClass: className, inventory }),
-  z.strictObject({ kind: z.literal('update'), resourceClass: className, inventory }),
-  z.strictObject({ kind: z.literal('delete'), resourceClass: className }),
+  z.strictObject({ kind: z.literal('update'), resourceClass: ref, inventory }),
+  z.strictObject({ kind: z.literal('delete'), resourceClass: ref }),
   z.strictObject({ kind: z.literal('delete-all') }),
 ]);
 
@@ -38,40 +44,41 @@ const consumerAllocations = z.strictObject({
   userId: externalId,
   consumerGeneration: generation.nullable().optional(),
   consumerType: z.string().regex(/^[A-Z0-9_]+$/).max(255).optional(),
-  allocations: z.record(uuid, z.record(className, z.number().int().min(0).max(MAX_INT))),
+  // Amounts past max_unit are refused by the core as a constraint violation (409), as Placement does.
+  allocations: z.record(ref, z.record(className, z.number().int().min(0))),
 });
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('CreateResourceProvider'), uuid, name, parentUuid: uuid.nullable() }),
   z.strictObject({
-    type: z.literal('UpdateResourceProvider'), uuid, name, parentUuid: uuid.nullable().optional(),
+    type: z.literal('UpdateResourceProvider'), uuid: ref, name, parentUuid: uuid.nullable().optional(),
     allowReparent: z.boolean(),
   }),
-  z.strictObject({ type: z.literal('DeleteResourceProvider'), uuid }),
+  z.strictObject({ type: z.literal('DeleteResourceProvider'), uuid: ref }),
   z.strictObject({
-    type: z.literal('ChangeInventories'), uuid, generation: generation.nullable(), change: inventoryChange,
+    type: z.literal('ChangeInventories'), uuid: ref, generation: generation.nullable(), change: inventoryChange,
     reservedMayEqualTotal: z.boolean(),
   }),
   z.strictObject({ type: z.literal('CreateResourceClass'), name: className, ifAbsent: z.boolean() }),
-  z.strictObject({ type: z.literal('RenameResourceClass'), name: className, newName: className }),
-  z.strictObject({ type: z.literal('DeleteResourceClass'), name: className }),
+  z.strictObject({ type: z.literal('RenameResourceClass'), name: ref, newName: className }),
+  z.strictObject({ type: z.literal('DeleteResourceClass'), name: ref }),
   z.strictObject({ type: z.literal('CreateTrait'), name: traitName }),
-  z.strictObject({ type: z.literal('DeleteTrait'), name: traitName }),
+  z.strictObject({ type: z.literal('DeleteTrait'), name: ref }),
   z.strictObject({
-    type: z.literal('SetProviderTraits'), uuid, generation: generation.nullable(), traits: z.array(traitName),
+    type: z.literal('SetProviderTraits'), uuid: ref, generation: generation.nullable(), traits: z.array(ref),
   }),
   z.strictObject({
-    type: z.literal('SetProviderAggregates'), uuid, generation: generation.nullable(), aggregates: z.array(uuid),
+    type: z.literal('SetProviderAggregates'), uuid: ref, generation: generation.nullable(), aggregates: z.array(ref),
     bumpGeneration: z.boolean(),
   }),
   z.strictObject({
     type: z.literal('ReplaceAllocations'), consumers: z.array(consumerAllocations).min(1),
     via: z.enum(['put', 'post']),
   }),
-  z.strictObject({ type: z.literal('DeleteAllocations'), consumerUuid: uuid }),
+  z.strictObject({ type: z.literal('DeleteAllocations'), consumerUuid: ref }),
   z.strictObject({
     type: z.literal('Reshape'),
-    inventories: z.record(uuid, z.strictObject({ generation, inventories: z.record(className, inventory) }))
+    inventories: z.record(ref, z.strictObject({ generation, inventories: z.record(className, inventory) }))
       .refine((r) => Object.keys(r).length > 0, 'at least one provider'),
     allocations: z.array(consumerAllocations),
   }),

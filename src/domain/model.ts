@@ -92,4 +92,5 @@ export interface Ledger {
 }
 
 export const FIRST_CUSTOM_CLASS_ID = 10000;
-export const APPLIED_COMMANDS_MAX = 50_000;
+/** Enough to outlast the 30 s redelivery wait at several thousand commands/s. */
+export const APPLIED_COMMANDS_MAX = 200_000;

@@ -170,10 +170,17 @@ export class WriterLoop<I extends Inbound> {
   private kick(): void {
     if (this.busy || this.stopped) return;
     this.busy = true;
-    void this.drain().catch((err) => this.o.log(`writer: ${String(err)}`)).finally(() => {
+    let crashed = false;
+    void this.drain().catch((err) => {
+      crashed = true;
+      this.o.log(`writer: ${String(err)}`);
+    }).finally(() => {
       this.busy = false;
       for (const r of this.idle.splice(0)) r();
-      if (this.queue.length > 0 && !this.stopped) this.kick();
+      if (this.queue.length === 0 || this.stopped) return;
+      // After an unexpected error, pause before trying again rather than spin.
+      if (crashed) void this.o.sleep(100).then(() => this.kick());
+      else this.kick();
     });
   }
 
@@ -234,6 +241,12 @@ export class WriterLoop<I extends Inbound> {
     const records: CommandRecord[] = [];
     for (const input of inputs) {
       if (this.fencedBy) { results.set(input, unavailable('writer fenced by another writer')); continue; }
+      // A command already applied gets its first outcome, even when it comes back after its deadline.
+      const done = input.commandId ? ledger.appliedCommands.get(input.commandId) : undefined;
+      if (done && done.seq > 0) {
+        results.set(input, { ok: true, seq: done.seq, events: done.events, duplicate: true });
+        continue;
+      }
       if (input.deadline > 0 && input.deadline < now) {
         results.set(input, unavailable('command expired before the writer reached it'));
         continue;
