@@ -52,7 +52,7 @@ describe('audit', () => {
   it('shows the history of a provider and a consumer, with request and command ids', async () => {
     const w = new NatsWriter(nc, js, jsm, { createLedger: () => createLedger(loadStandards()) });
     await w.start();
-    const client = new NatsCommandClient(nc, js);
+    const client = new NatsCommandClient(nc);
     const send = (command: Parameters<NatsCommandClient["submit"]>[0], id: string = randomUUID()) =>
       client.submit(command, { commandId: id, requestId: `req-${id}` });
     expect((await send({ type: 'CreateResourceProvider', uuid: rp, name: 'audited', parentUuid: null })).ok).toBe(true);
