@@ -8,6 +8,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, Deps } from './env.ts';
 import { errorRequest, errorResponse, HttpError, renderError } from './error-format.ts';
+import { requestBodyLimit } from './middleware/body-limit.ts';
 import { contentLengthCheck } from './middleware/content.ts';
 import { cors } from './middleware/cors.ts';
 import { microversion } from './middleware/microversion.ts';
@@ -37,6 +38,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   if (profile === 'cors') app.use(cors());
   app.use(noauth());
   app.use(microversion());
+  app.use(requestBodyLimit());
   app.use(contentLengthCheck());
   app.use(table.guard());
 

@@ -59,6 +59,7 @@ const STATUS: Readonly<Record<number, { title: string; explanation: string }>> =
   405: { title: 'Method Not Allowed', explanation: '' },
   406: { title: 'Not Acceptable', explanation: CLIENT_ERROR },
   409: { title: 'Conflict', explanation: 'There was a conflict when trying to complete your request.' },
+  413: { title: 'Request Entity Too Large', explanation: 'The body of your request was too large for this server.' },
   415: { title: 'Unsupported Media Type', explanation: CLIENT_ERROR },
   500: {
     title: 'Internal Server Error',

@@ -24,53 +24,130 @@ function numberRepr(n: number): string {
   return Number.isInteger(n) ? String(n) : floatRepr(n);
 }
 
-function strRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp === 0xad) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += `\\u${cp.toString(16)}`;
-    else out += ch;
+/**
+ * Rendering is bounded: a repr stops after REPR_LIMIT characters and a
+ * pformat after PFORMAT_LIMIT, ending in '...'. Python prints the whole
+ * instance (a 10 MB name is echoed twice); we cap it so an error message
+ * costs time and memory linear in what is shown, not in the body.
+ * Every message the conformance suite matches is far below the caps.
+ */
+export const REPR_LIMIT = 4096;
+export const PFORMAT_LIMIT = 16384;
+const ELLIPSIS = '...';
+
+/** Thrown inside a bounded rendering once it has more than its limit. */
+class Full extends Error {}
+
+/** Collects parts up to `limit` characters, then throws Full. */
+class Sink {
+  readonly parts: string[] = [];
+  length = 0;
+  constructor(readonly limit: number) {}
+  push(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+    if (this.length > this.limit) throw new Full();
   }
-  return out + quote;
+  text(): string {
+    return this.parts.join('');
+  }
+}
+
+const ESCAPES = { single: /['\\\n\r\t\x00-\x1f\x7f-\xa0\xad\ud800-\udfff]/gu,
+  double: /["\\\n\r\t\x00-\x1f\x7f-\xa0\xad\ud800-\udfff]/gu };
+
+function escapeChar(ch: string): string {
+  if (ch === '\n') return '\\n';
+  if (ch === '\r') return '\\r';
+  if (ch === '\t') return '\\t';
+  if (ch === "'" || ch === '"' || ch === '\\') return `\\${ch}`;
+  const cp = ch.codePointAt(0)!;
+  if (cp >= 0xd800 && cp <= 0xdfff) return `\\u${cp.toString(16)}`;
+  return `\\x${cp.toString(16).padStart(2, '0')}`;
+}
+
+/** Python repr() of a str; only the first `limit` characters of `s` are escaped. */
+function strRepr(s: string, limit = Infinity): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const head = s.length > limit ? s.slice(0, limit) : s;
+  return quote + head.replace(quote === "'" ? ESCAPES.single : ESCAPES.double, escapeChar) + quote;
 }
 
 const sortedEntries = (o: object): [string, unknown][] =>
   Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-/** Python `repr()` of a JSON value; dict keys sorted as `pformat` shows them. */
-export function pyRepr(v: unknown, sortKeys = true): string {
-  if (v === null || v === undefined) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (v instanceof PyFloat) return floatRepr(v.value);
-  if (typeof v === 'number') return numberRepr(v);
-  if (typeof v === 'string') return strRepr(v);
-  if (Array.isArray(v)) return `[${v.map((x) => pyRepr(x, sortKeys)).join(', ')}]`;
-  if (typeof v === 'object') {
-    const entries = sortKeys ? sortedEntries(v) : Object.entries(v);
-    return `{${entries.map(([k, x]) => `${strRepr(k)}: ${pyRepr(x, sortKeys)}`).join(', ')}}`;
+function reprInto(v: unknown, out: Sink, sortKeys: boolean): void {
+  if (v === null || v === undefined) out.push('None');
+  else if (v === true) out.push('True');
+  else if (v === false) out.push('False');
+  else if (v instanceof PyFloat) out.push(floatRepr(v.value));
+  else if (typeof v === 'number') out.push(numberRepr(v));
+  else if (typeof v === 'string') out.push(strRepr(v, out.limit - out.length + 1));
+  else if (Array.isArray(v)) {
+    out.push('[');
+    v.forEach((x, i) => {
+      if (i > 0) out.push(', ');
+      reprInto(x, out, sortKeys);
+    });
+    out.push(']');
+  } else if (typeof v === 'object') {
+    out.push('{');
+    (sortKeys ? sortedEntries(v) : Object.entries(v)).forEach(([k, x], i) => {
+      if (i > 0) out.push(', ');
+      out.push(strRepr(k, out.limit - out.length + 1));
+      out.push(': ');
+      reprInto(x, out, sortKeys);
+    });
+    out.push('}');
+  } else out.push(String(v));
+}
+
+/** The repr if it has at most `limit` characters, else undefined. */
+function reprWithin(v: unknown, limit: number, sortKeys = true): string | undefined {
+  const out = new Sink(limit);
+  try {
+    reprInto(v, out, sortKeys);
+  } catch (e) {
+    if (e instanceof Full) return undefined;
+    throw e;
   }
-  return String(v);
+  return out.text();
+}
+
+/**
+ * Python `repr()` of a JSON value; dict keys sorted as `pformat` shows them.
+ * Longer than `limit` characters: the first `limit`, then '...'.
+ */
+export function pyRepr(v: unknown, sortKeys = true, limit = REPR_LIMIT): string {
+  const out = new Sink(limit);
+  try {
+    reprInto(v, out, sortKeys);
+  } catch (e) {
+    if (e instanceof Full) return out.text().slice(0, limit) + ELLIPSIS;
+    throw e;
+  }
+  return out.text();
 }
 
 const WIDTH = 72;
 
-/** `pprint.pformat(v, width=72)`, as jsonschema uses it in its messages. */
-export function pformat(v: unknown): string {
-  const out: string[] = [];
-  format(v, out, 0, 0, 0);
-  return out.join('');
+/** `pprint.pformat(v, width=72)`, as jsonschema uses it in its messages (bounded, see PFORMAT_LIMIT). */
+export function pformat(v: unknown, limit = PFORMAT_LIMIT): string {
+  const out = new Sink(limit);
+  try {
+    format(v, out, 0, 0, 0);
+  } catch (e) {
+    if (e instanceof Full) return out.text().slice(0, limit) + ELLIPSIS;
+    throw e;
+  }
+  return out.text();
 }
 
-function format(v: unknown, out: string[], indent: number, allowance: number, level: number): void {
-  const rep = pyRepr(v);
-  if (rep.length <= WIDTH - indent - allowance) {
+function format(v: unknown, out: Sink, indent: number, allowance: number, level: number): void {
+  // Only whether the repr fits matters here: rendering stops past the width,
+  // so each level costs O(WIDTH), not O(size of the value).
+  const rep = reprWithin(v, Math.max(0, WIDTH - indent - allowance));
+  if (rep !== undefined) {
     out.push(rep);
     return;
   }
@@ -85,23 +162,24 @@ function format(v: unknown, out: string[], indent: number, allowance: number, le
   } else if (typeof v === 'string') {
     formatStr(v, out, indent, allowance, level + 1);
   } else {
-    out.push(rep);
+    out.push(pyRepr(v));
   }
 }
 
-function formatDictItems(items: [string, unknown][], out: string[], indent: number, allowance: number,
+function formatDictItems(items: [string, unknown][], out: Sink, indent: number, allowance: number,
   level: number): void {
   indent += 1;
   items.forEach(([key, value], i) => {
     const last = i === items.length - 1;
-    const rep = strRepr(key);
-    out.push(rep, ': ');
+    const rep = strRepr(key, out.limit);
+    out.push(rep);
+    out.push(': ');
     format(value, out, indent + rep.length + 2, last ? allowance : 1, level);
     if (!last) out.push(`,\n${' '.repeat(indent)}`);
   });
 }
 
-function formatItems(items: unknown[], out: string[], indent: number, allowance: number, level: number): void {
+function formatItems(items: unknown[], out: Sink, indent: number, allowance: number, level: number): void {
   indent += 1;
   items.forEach((item, i) => {
     const last = i === items.length - 1;
@@ -110,43 +188,58 @@ function formatItems(items: unknown[], out: string[], indent: number, allowance:
   });
 }
 
+/** Whether repr(s) has at most `width` characters, without escaping more of `s` than that. */
+const strFits = (s: string, width: number): boolean => s.length + 2 <= width && strRepr(s).length <= width;
+
 /** Long strings split at whitespace into adjacent literals, as pprint does. */
-function formatStr(s: string, out: string[], indent: number, allowance: number, level: number): void {
+function formatStr(s: string, out: Sink, indent: number, allowance: number, level: number): void {
   if (level === 1) {
     indent += 1;
     allowance += 1;
   }
+  // Splitting stops once the chunks hold more than the sink can take.
   const chunks: string[] = [];
+  let size = 0;
+  const add = (chunk: string) => {
+    const rep = strRepr(chunk, out.limit);
+    chunks.push(rep);
+    size += rep.length;
+  };
   const lines = s.match(/[^\n]*\n|[^\n]+$/g) ?? [s];
   let maxWidth1 = WIDTH - indent;
-  lines.forEach((line, i) => {
+  for (let i = 0; i < lines.length && size <= out.limit; i++) {
+    const line = lines[i]!;
     const lastLine = i === lines.length - 1;
     if (lastLine) maxWidth1 -= allowance;
-    if (strRepr(line).length <= maxWidth1) {
-      chunks.push(strRepr(line));
-      return;
+    if (strFits(line, maxWidth1)) {
+      add(line);
+      continue;
     }
     const parts = line.match(/\S*\s*/g)!.filter((p) => p !== '');
     let maxWidth2 = WIDTH - indent;
     let current = '';
-    parts.forEach((part, j) => {
+    for (let j = 0; j < parts.length && size <= out.limit; j++) {
+      const part = parts[j]!;
       const candidate = current + part;
       if (j === parts.length - 1 && lastLine) maxWidth2 -= allowance;
-      if (strRepr(candidate).length > maxWidth2) {
-        if (current) chunks.push(strRepr(current));
+      if (!strFits(candidate, maxWidth2)) {
+        if (current) add(current);
         current = part;
       } else {
         current = candidate;
       }
-    });
-    if (current) chunks.push(strRepr(current));
-  });
+    }
+    if (current) add(current);
+  }
   if (chunks.length <= 1) {
-    out.push(strRepr(s));
+    out.push(strRepr(s, out.limit));
     return;
   }
   if (level === 1) out.push('(');
-  out.push(chunks.join(`\n${' '.repeat(indent)}`));
+  chunks.forEach((chunk, i) => {
+    if (i > 0) out.push(`\n${' '.repeat(indent)}`);
+    out.push(chunk);
+  });
   if (level === 1) out.push(')');
 }
 
