@@ -13,8 +13,49 @@ import { describeFirstIssue } from './schema-text.ts';
 
 const badRequest = (detail: string): HttpError => new HttpError({ status: 400, detail });
 
+/**
+ * Deeper documents are refused before parsing. Python's json.loads raises
+ * RecursionError near its recursion limit (1000), which upstream lets out
+ * as a 500; we answer 400 with Python's sentence, and keep every later
+ * walk over the document (validation, error text) far from JS stack limits.
+ * Placement's own documents nest at most 6 deep.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The deepest array/object nesting of JSON text (strings skipped), stopping past `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): { depth: number; array: boolean } {
+  let depth = 0;
+  let max = 0;
+  let array = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) { // a string: skip to its closing quote
+      for (i++; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x5c) i++;
+        else if (c === 0x22) break;
+      }
+    } else if (ch === 0x5b || ch === 0x7b) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        array = ch === 0x5b;
+        if (max > limit) break;
+      }
+    } else if (ch === 0x5d || ch === 0x7d) {
+      depth--;
+    }
+  }
+  return { depth: max, array };
+}
+
 /** The body as Python's json.loads reads it (JSON.parse first; Python's rules on failure). */
 export function parseJson(text: string): unknown {
+  const nesting = jsonDepth(text);
+  if (nesting.depth > MAX_JSON_DEPTH) {
+    throw badRequest('Malformed JSON: maximum recursion depth exceeded while decoding a JSON ' +
+      `${nesting.array ? 'array' : 'object'} from a unicode string`);
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -87,3 +87,44 @@ describe('request body size limit', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('deeply nested JSON', () => {
+  const nest = (d: number) => '['.repeat(d) + ']'.repeat(d);
+
+  it('answers 400 Malformed JSON past the depth limit, never a 500', async () => {
+    const { app, ledger } = makeApp();
+    const before = JSON.stringify(ledger);
+    for (const d of [1001, 6000, 200_000]) {
+      const res = await call(app, '/resource_providers', { method: 'POST', version: V,
+        body: `{"name":${nest(d)}}` });
+      expect(res.status).toBe(400);
+      expect(res.json.errors[0].detail).toContain('Malformed JSON: maximum recursion depth exceeded');
+    }
+    expect(JSON.stringify(ledger)).toBe(before);
+  });
+
+  it('also for traits nested 6000 deep', async () => {
+    const { app } = makeApp();
+    const uuid = 'e0e0e0e0-0000-0000-0000-00000000000a';
+    expect((await call(app, '/resource_providers', { method: 'POST', version: V,
+      body: { name: 'a', uuid } })).status).toBe(200);
+    const res = await call(app, `/resource_providers/${uuid}/traits`, { method: 'PUT', version: V,
+      body: `{"resource_provider_generation":0,"traits":${nest(6000)}}` });
+    expect(res.status).toBe(400);
+  });
+
+  it('validates a document at the depth limit normally', async () => {
+    const { app } = makeApp();
+    const res = await call(app, '/resource_providers', { method: 'POST', version: V,
+      body: `{"name":${nest(999)}}` });
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0].detail).toContain('is not of type');
+  });
+
+  it('does not count brackets inside strings', async () => {
+    const { app } = makeApp();
+    const res = await call(app, '/resource_providers', { method: 'POST', version: V,
+      body: JSON.stringify({ name: '['.repeat(150) + '\\"[' }) });
+    expect(res.status).toBe(200);
+  });
+});
