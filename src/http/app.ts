@@ -13,6 +13,7 @@ import { contentLengthCheck } from './middleware/content.ts';
 import { cors } from './middleware/cors.ts';
 import { microversion } from './middleware/microversion.ts';
 import { noauth } from './middleware/noauth.ts';
+import { rawPathCheck } from './middleware/raw-path.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { aggregateRoutes } from './aggregates/index.ts';
 import { allocationCandidateRoutes } from './allocation-candidates/index.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(microversion());
   app.use(requestBodyLimit());
   app.use(contentLengthCheck());
+  app.use(rawPathCheck());
   app.use(table.guard());
 
   app.route('/', rootRoutes(table));

@@ -1,0 +1,36 @@
+/**
+ * @module http/middleware/raw-path
+ * Routing must see the path the client sent. The WHATWG URL parser (used by
+ * @hono/node-server and by Request) resolves `.` and `..` segments, encoded
+ * (`%2e%2e`) or not, so `DELETE /resource_providers/A/%2e%2e/B` would reach
+ * B. Upstream (webob/routes) matches the path as sent and answers 404; so
+ * does this check, before routing. An absolute-form request target
+ * (`GET http://host/...`) is not a path either: 404 as upstream.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { HttpError } from '../error-format.ts';
+
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/** True when the raw request target is not a plain path, or has a `.`/`..` segment. */
+export function unroutableTarget(target: string): boolean {
+  if (!target.startsWith('/')) return true;
+  const q = target.indexOf('?');
+  const path = q === -1 ? target : target.slice(0, q);
+  return path.split('/').some((segment) => DOT_SEGMENT.test(segment));
+}
+
+/**
+ * With @hono/node-server, `c.env.incoming.url` is the raw request target;
+ * without it (app.request in tests) there is nothing rawer than c.req.url.
+ */
+export function rawPathCheck(): MiddlewareHandler<AppEnv> {
+  return async function rawPathCheck(c, next) {
+    const target = (c.env as { incoming?: { url?: unknown } } | undefined)?.incoming?.url;
+    if (typeof target === 'string' && unroutableTarget(target)) {
+      throw new HttpError({ status: 404, raised: true });
+    }
+    await next();
+  };
+}
