@@ -28,7 +28,9 @@ export async function replayLog(
   const consumer = await js.consumers.get(LOG_STREAM, {
     deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from,
   });
-  const messages = await consumer.consume({ max_messages: 1000 });
+  // Bounded by bytes, not count: a pull of 1,000 large batches overruns the
+  // server's pending limit for the connection and the replay stalls.
+  const messages = await consumer.consume({ max_bytes: 16 * 1024 * 1024 });
   let seq = from - 1;
   try {
     for await (const m of messages) {

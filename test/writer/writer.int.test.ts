@@ -10,6 +10,7 @@ import { createLedger } from '../../src/domain/state.ts';
 import { loadStandards } from '../../src/data/standards.ts';
 import { ledgerState } from '../../src/domain/snapshot.ts';
 import { replayLog } from '../../src/log/replay.ts';
+import { appendBatch } from '../../src/log/append.ts';
 import type { Command } from '../../src/domain/commands.ts';
 import { SnapshotStore } from '../../src/log/snapshots.ts';
 import { WriterLoop } from '../../src/writer/writer-loop.ts';
@@ -130,6 +131,24 @@ describe('single writer on JetStream', () => {
     await w3.stop();
     client.close();
   });
+
+  it('replays a log of large batches (more than the connection may have pending at once)', async () => {
+    await fresh();
+    const records = Array.from({ length: 2000 }, (_, i) => ({
+      commandId: `big-${i}`, requestId: `req-${'x'.repeat(200)}`, at: new Date().toISOString(),
+      events: [{ type: 'TraitCreated' as const, name: `CUSTOM_T${i}` }],
+    }));
+    let seq = 0;
+    for (let b = 0; b < 150; b++) {
+      const batch = { v: 1 as const, epoch: 1, records: b === 0 ? records : records.map((r) => ({ ...r, commandId: `${r.commandId}-${b}`, events: [] })) };
+      seq = await appendBatch(js, batch, { expectedLastSeq: seq, msgId: `big-${b}`, timeoutMs: 10_000 });
+    }
+    const w = newWriter();
+    await w.start();
+    expect(w.ledger().traits.has('CUSTOM_T1999')).toBe(true);
+    expect(w.ledger().lastSeq).toBe(seq + 1);
+    await w.stop();
+  }, 60_000);
 
   it('never oversubscribes: 64 concurrent claimers race for the last units', async () => {
     await fresh();

@@ -1,0 +1,93 @@
+/**
+ * Start-up benchmark: writes N events (default 1,000,000: providers, then
+ * one allocation per new consumer) straight onto a fresh log on a private
+ * nats-server (loopback, temp store), then times the writer's start-up:
+ * full replay, then with a snapshot. Prints replay events/s, seconds to
+ * serve and peak RSS of each.
+ *
+ *   npx tsx bench/startup.ts [--events 1000000] [--providers 1000]
+ */
+import { randomUUID } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { startNatsServer } from '../test/support/nats-server.ts';
+import { ensureStreams } from '../src/log/streams.ts';
+import { appendBatch } from '../src/log/append.ts';
+import { NatsWriter } from '../src/writer/nats-writer.ts';
+import { SnapshotStore } from '../src/log/snapshots.ts';
+import { createLedger } from '../src/domain/state.ts';
+import { loadStandards } from '../src/data/standards.ts';
+import type { CommandRecord, PlacementEvent } from '../src/domain/events.ts';
+
+const arg = (k: string, d: number) => {
+  const i = process.argv.indexOf(`--${k}`);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+const total = arg('events', 1_000_000);
+const providerCount = arg('providers', 1000);
+const perMessage = 1000;
+
+let peak = 0;
+const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+const server = await startNatsServer();
+const nc = await connect({ servers: server.url });
+const js = jetstream(nc);
+const jsm = await jetstreamManager(nc);
+try {
+  await ensureStreams(jsm);
+  const at = new Date().toISOString();
+  const rps = Array.from({ length: providerCount }, () => randomUUID());
+  const inv = { total: 1_000_000_000, reserved: 0, min_unit: 1, max_unit: 1_000_000_000, step_size: 1, allocation_ratio: 1 };
+  const events: PlacementEvent[] = [];
+  for (const uuid of rps) {
+    events.push({ type: 'ResourceProviderCreated', uuid, name: `cn-${uuid}`, parentUuid: null, rootUuid: uuid });
+    events.push({ type: 'InventoriesReplaced', uuid, generation: 1, inventories: { VCPU: inv, MEMORY_MB: inv } });
+  }
+  let written = 0;
+  let seq = 0;
+  let i = 0;
+  const t0 = performance.now();
+  while (written < total) {
+    const records: CommandRecord[] = [];
+    while (records.length < perMessage && written < total) {
+      const event: PlacementEvent = events.shift() ?? {
+        type: 'AllocationsReplaced', providerGenerations: {},
+        consumers: [{ uuid: randomUUID(), projectId: 'p', userId: 'u', consumerType: 'INSTANCE', generation: 1,
+          allocations: { [rps[i++ % rps.length]!]: { VCPU: 1, MEMORY_MB: 256 } } }],
+      };
+      records.push({ commandId: randomUUID(), requestId: `req-${written}`, at, events: [event] });
+      written++;
+    }
+    seq = await appendBatch(js, { v: 1, epoch: 1, records }, { expectedLastSeq: seq, msgId: `bench-${seq}`, timeoutMs: 30_000 });
+  }
+  console.log(`wrote ${written} events in ${seq} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const snapshots = await SnapshotStore.open(nc);
+  const startOnce = async (label: string, withSnapshot: boolean) => {
+    if (typeof (globalThis as { gc?: () => void }).gc === 'function') (globalThis as { gc: () => void }).gc();
+    const base = process.memoryUsage().rss;
+    peak = base;
+    const t = performance.now();
+    const w = new NatsWriter(nc, js, jsm, {
+      createLedger: () => createLedger(loadStandards()), ...(withSnapshot ? { snapshots } : {}), snapshotEveryEvents: 0,
+    });
+    await w.start();
+    const s = (performance.now() - t) / 1000;
+    console.log(`${label}: serving after ${s.toFixed(2)} s (${(total / s).toFixed(0)} events/s over the whole log); ` +
+      `peak RSS ${mib(peak)} (+${mib(peak - base)})`);
+    return w;
+  };
+  const full = await startOnce('full replay', false);
+  const t = performance.now();
+  const saved = await snapshots.save(full.ledger(), (await jsm.streams.info('PLACEMENT_LOG')).created);
+  console.log(`snapshot of seq ${saved.seq}: ${mib(saved.bytes)} stored in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  await full.stop();
+  const fromSnap = await startOnce('snapshot + tail', true);
+  await fromSnap.stop();
+} finally {
+  clearInterval(sampler);
+  await nc.close();
+  await server.stop();
+}
