@@ -30,6 +30,8 @@ export function ledgerState(ledger: Ledger): unknown {
 
 /** Bumped whenever the ledger's shape changes: an older snapshot is then ignored. */
 export const SNAPSHOT_VERSION = 1;
+/** Applied commands whose events a snapshot keeps, for replies to late duplicates. */
+export const SNAPSHOT_EVENTS_KEPT = 10_000;
 
 interface Dump {
   readonly v: number;
@@ -57,7 +59,9 @@ export function dumpLedger(l: Ledger): Dump {
     customClasses: [...l.resourceClasses.values()].filter((rc) => !rc.standard)
       .map((rc) => [rc.name, rc.id, rc.createdAt, rc.updatedAt]),
     customTraits: [...l.traits.values()].filter((t) => !t.standard).map((t) => [t.name, t.createdAt, t.updatedAt]),
-    applied: [...l.appliedCommands].map(([id, a]) => [id, a.seq, a.events as unknown[]]),
+    // Only the newest commands keep their events (what a duplicate reply carries); older ones keep their seq.
+    applied: [...l.appliedCommands].map(([id, a], i, all) =>
+      [id, a.seq, all.length - i <= SNAPSHOT_EVENTS_KEPT ? a.events as unknown[] : []]),
   };
 }
 

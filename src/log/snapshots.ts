@@ -5,6 +5,7 @@
  * version, or ahead of the log, and start-up falls back to full replay.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { Ledger } from '../domain/model.ts';
@@ -30,7 +31,8 @@ export class SnapshotStore {
 
   /** `logCreated`: the log stream's creation time, so a snapshot of an older log is never used. */
   async save(ledger: Ledger, logCreated: string): Promise<{ seq: number; bytes: number }> {
-    const bytes = encoder.encode(JSON.stringify({ log: logCreated, ledger: dumpLedger(ledger) }));
+    // gzip at speed 1: several times smaller, so it stores and loads several times faster.
+    const bytes = gzipSync(encoder.encode(JSON.stringify({ log: logCreated, ledger: dumpLedger(ledger) })), { level: 1 });
     await this.os.putBlob({ name: OBJECT }, bytes);
     return { seq: ledger.lastSeq, bytes: bytes.length };
   }
@@ -40,7 +42,7 @@ export class SnapshotStore {
     try {
       const blob = await this.os.getBlob(OBJECT);
       if (!blob) return null;
-      const parsed = JSON.parse(decoder.decode(blob)) as { log?: string; ledger?: unknown };
+      const parsed = JSON.parse(decoder.decode(gunzipSync(blob))) as { log?: string; ledger?: unknown };
       if (parsed.log !== logCreated) return null;
       const restored = restoreLedger(fresh, parsed.ledger);
       if (!restored || restored.lastSeq > logLastSeq) return null;
