@@ -42,10 +42,16 @@ export class HttpError extends Error {
   }
 }
 
-/** Reason phrases (webob titles) and the generic sentences webob puts first. */
+/**
+ * Reason phrases (webob titles) and the generic sentences webob puts first.
+ * webob collapses each class's explanation at import
+ * (`' '.join(explanation.strip().split())`), so no `\r\n` or double space
+ * reaches a client: "...incorrect.\n\n detail".
+ */
+const collapse = (s: string): string => s.trim().split(/\s+/).filter(Boolean).join(' ');
 const CLIENT_ERROR = 'The server could not comply with the request since\r\n' +
   'it is either malformed or otherwise incorrect.\r\n';
-const STATUS: Readonly<Record<number, { title: string; explanation: string }>> = {
+const RAW_STATUS: Readonly<Record<number, { title: string; explanation: string }>> = {
   400: { title: 'Bad Request', explanation: CLIENT_ERROR },
   401: {
     title: 'Unauthorized',
@@ -70,6 +76,8 @@ const STATUS: Readonly<Record<number, { title: string; explanation: string }>> =
     explanation: 'The server is currently unavailable. Please try again at a later time.',
   },
 };
+const STATUS: Readonly<Record<number, { title: string; explanation: string }>> = Object.fromEntries(
+  Object.entries(RAW_STATUS).map(([k, v]) => [k, { title: v.title, explanation: collapse(v.explanation) }]));
 
 export const titleOf = (status: number): string => STATUS[status]?.title ?? 'Unknown';
 
@@ -80,15 +88,34 @@ export interface ErrorRequest {
   /** undefined: the version was never established (bad header, or before parsing). */
   readonly microversion?: Version;
   readonly requestId?: string;
+  /** The raw Accept header (webob's HTTP_ACCEPT in the 406 template); null when absent. */
+  readonly acceptHeader?: string | null;
+  /** The raw Content-Type header (webob's CONTENT_TYPE in the 415 template); null when absent. */
+  readonly contentType?: string | null;
 }
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
   .replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 
-/** webob's body template: explanation, two breaks, detail. */
-function body(status: number, detail: string, method: string, escape: (s: string) => string): string {
+/** string.Template.safe_substitute of one environ value: an absent key stays as written. */
+const environValue = (value: string | null | undefined, name: string): string => value ?? `\${${name}}`;
+
+/**
+ * webob's body templates: explanation, two breaks, detail; 406 and 415
+ * have their own (webob.exc.HTTPNotAcceptable / HTTPUnsupportedMediaType),
+ * quoting the raw Accept / Content-Type header, with no trailing newlines.
+ */
+function body(status: number, detail: string, req: ErrorRequest, escape: (s: string) => string): string {
   if (status === 405) {
-    return `The method ${escape(method)} is not allowed for this resource. <br /><br />\n${escape(detail)}`;
+    return `The method ${escape(req.method)} is not allowed for this resource. <br /><br />\n${escape(detail)}`;
+  }
+  if (status === 406) {
+    return 'The resource could not be generated that was acceptable to your browser\n(content of type ' +
+      `${escape(environValue(req.acceptHeader, 'HTTP_ACCEPT'))}. <br /><br />\n${escape(detail)}`;
+  }
+  if (status === 415) {
+    return `The request media type ${escape(environValue(req.contentType, 'CONTENT_TYPE'))} is not supported ` +
+      `by this server.\n<br /><br />\n${escape(detail)}`;
   }
   return `${escape(STATUS[status]?.explanation ?? '')}<br /><br />\n${escape(detail)}\n\n`;
 }
@@ -118,12 +145,12 @@ export function renderError(err: HttpError, req: ErrorRequest): Response {
   const format = formatFor(req.accept);
   const statusLine = `${status} ${titleOf(status)}`;
   if (format === 'html') {
-    const inner = body(status, err.detail, req.method, escapeHtml);
+    const inner = body(status, err.detail, req, escapeHtml);
     const html = `<html>\n <head>\n  <title>${statusLine}</title>\n </head>\n <body>\n` +
       `  <h1>${statusLine}</h1>\n  ${inner}\n </body>\n</html>`;
     return respond(status, format, html, { ...err.headers });
   }
-  const detail = stripTags(body(status, err.detail, req.method, (s) => s));
+  const detail = stripTags(body(status, err.detail, req, (s) => s));
   if (format === 'plain') return respond(status, format, `${statusLine}\n\n${detail}`, { ...err.headers });
   const entry: Record<string, unknown> = { status, title: titleOf(status), detail };
   if (req.microversion && atLeast(req.microversion, '1.23')) entry.code = err.code ?? Code.Undefined;
@@ -142,7 +169,7 @@ export function renderError(err: HttpError, req: ErrorRequest): Response {
 export function renderUnauthorized(req: ErrorRequest): Response {
   const format = formatFor(req.accept);
   if (format !== 'json') return renderError(new HttpError({ status: 401 }), req);
-  const message = body(401, '', req.method, (s) => s);
+  const message = body(401, '', req, (s) => s);
   return respond(401, 'json', pyJsonDumps({ message, code: '401 Unauthorized', title: 'Unauthorized' }), {});
 }
 
@@ -153,6 +180,8 @@ export function errorRequest(c: Context<AppEnv>): ErrorRequest {
     method: c.req.method,
     microversion: c.get('microversion'),
     requestId: c.get('requestId'),
+    acceptHeader: c.req.header('accept') ?? null,
+    contentType: c.req.header('content-type') ?? null,
   };
 }
 
