@@ -51,6 +51,9 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): { depth: number
 
 /** The body as Python's json.loads reads it (JSON.parse first; Python's rules on failure). */
 export function parseJson(text: string): unknown {
+  if (text.startsWith('\ufeff')) {
+    throw badRequest('Malformed JSON: Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)');
+  }
   const nesting = jsonDepth(text);
   if (nesting.depth > MAX_JSON_DEPTH) {
     throw badRequest('Malformed JSON: maximum recursion depth exceeded while decoding a JSON ' +
@@ -72,9 +75,68 @@ export function check<S extends z.ZodType>(schema: S, data: unknown, prefix: str
   throw badRequest(`${prefix}${describeFirstIssue(result.error.issues, schema, data)}`);
 }
 
+/** Where Python's strict UTF-8 decoder fails on `bytes`, if it does: [start, end) and its reason. */
+export function utf8Error(bytes: Uint8Array): { start: number; end: number; reason: string } | undefined {
+  const n = bytes.length;
+  for (let i = 0; i < n;) {
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return { start: i, end: i + 1, reason: 'invalid start byte' };
+    for (let j = 1; j <= need; j++) {
+      if (i + j >= n) return { start: i, end: i + j, reason: 'unexpected end of data' };
+      const d = bytes[i + j]!;
+      if (d < (j === 1 ? lo : 0x80) || d > (j === 1 ? hi : 0xbf)) {
+        return { start: i, end: i + j, reason: 'invalid continuation byte' };
+      }
+    }
+    i += need + 1;
+  }
+  return undefined;
+}
+
+/** str(UnicodeDecodeError) for bytes.decode('utf-8'), or undefined when they decode. */
+export function utf8ErrorText(bytes: Uint8Array): string | undefined {
+  const e = utf8Error(bytes);
+  if (!e) return undefined;
+  return e.end - e.start === 1
+    ? `'utf-8' codec can't decode byte 0x${bytes[e.start]!.toString(16).padStart(2, '0')} in position ${e.start}: ${e.reason}`
+    : `'utf-8' codec can't decode bytes in position ${e.start}-${e.end - 1}: ${e.reason}`;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The body as text the way oslo's jsonutils.loads decodes it: strict UTF-8
+ * (invalid bytes are a 400 Malformed JSON, not U+FFFD), the BOM kept so
+ * json.loads can refuse it.
+ */
+export async function bodyText(c: Context<AppEnv>): Promise<string> {
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw badRequest(`Malformed JSON: ${utf8ErrorText(bytes) ?? "'utf-8' codec can't decode the body"}`);
+  }
+}
+
 /** The body as JSON, validated: 400 "Malformed JSON" or "JSON does not validate". */
 export async function jsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
-  const text = await c.req.text();
+  const text = await bodyText(c);
   return checkJson(schema, text);
 }
 
@@ -89,13 +151,48 @@ export function checkJson<S extends z.ZodType>(schema: S, text: string): z.outpu
  */
 export function queryParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
   const params: Record<string, string> = {};
-  for (const [k, v] of new URL(c.req.url).searchParams) params[k] = v;
+  for (const [k, v] of querySearchParams(c)) params[k] = v;
   return check(schema, params, 'Invalid query string parameters: ');
 }
 
 /** Every value of a repeatable query key, in order. */
 export const queryAll = (c: Context<AppEnv>, key: string): string[] =>
-  new URL(c.req.url).searchParams.getAll(key);
+  querySearchParams(c).getAll(key);
+
+/** Percent-decoded bytes of one query key or value ('+' is a space), as webob's req.GET decodes it. */
+function queryBytes(s: string): Uint8Array {
+  const text = s.replace(/\+/g, ' ');
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '%' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      out.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      const cp = text.codePointAt(i)!;
+      out.push(...Buffer.from(String.fromCodePoint(cp), 'utf8'));
+      if (cp > 0xffff) i++;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * The query string, after checking that every key and value decodes as
+ * UTF-8: webob raises UnicodeDecodeError and Placement answers
+ * 400 "Invalid query string parameters: 'utf-8' codec can't decode ...".
+ */
+export function querySearchParams(c: Context<AppEnv>): URLSearchParams {
+  const url = new URL(c.req.url);
+  for (const pair of url.search.slice(1).split('&')) {
+    const eq = pair.indexOf('=');
+    for (const part of eq === -1 ? [pair] : [pair.slice(0, eq), pair.slice(eq + 1)]) {
+      if (!part.includes('%')) continue;
+      const error = utf8ErrorText(queryBytes(part));
+      if (error) throw badRequest(`Invalid query string parameters: ${error}`);
+    }
+  }
+  return url.searchParams;
+}
 
 /** Python's uuidutils.is_uuid_like: 32 hex digits once dashes, braces and urn/uuid prefixes go. */
 export function isUuidLike(s: string): boolean {

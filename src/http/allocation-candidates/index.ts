@@ -12,6 +12,7 @@ import { checkAccept } from '../middleware/content.ts';
 import { authorize } from '../policy.ts';
 import { cacheHeaders, json } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
+import { querySearchParams } from '../validate.ts';
 import { parseGroups, parseRequestWide } from './request-groups.ts';
 import { checkQuery } from './schemas.ts';
 import { candidatesView } from './view.ts';
@@ -25,7 +26,7 @@ export function allocationCandidateRoutes(table: RouteTable): Hono<AppEnv> {
   app.get('/allocation_candidates', since('1.10'), checkAccept(), (c) => {
     authorize(c, 'placement:allocation_candidates:list');
     const v = c.get('microversion');
-    const entries = [...new URL(c.req.url).searchParams];
+    const entries = [...querySearchParams(c)];
     const q = checkQuery(v, Object.fromEntries(entries));
     const wide = parseRequestWide(entries, q, v);
     const groups = parseGroups(entries, v, wide);
