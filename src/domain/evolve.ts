@@ -5,7 +5,6 @@
  */
 import type { Ledger, ResourceProvider, Resources } from './model.ts';
 import type { AllocationsReplaced, CommandRecord, PlacementEvent } from './events.ts';
-import { APPLIED_COMMANDS_MAX } from './model.ts';
 import { toInventory } from './capacity.ts';
 import { invariant } from './invariant.ts';
 
@@ -124,13 +123,9 @@ export function evolveRecord(ledger: Ledger, record: CommandRecord, seq: number)
   remember(ledger, record.commandId, seq, record.events);
 }
 
-/** Records that a command took effect (seq 0: decided, not yet durable); bounded, oldest dropped. */
+/** Records that a command took effect (seq 0: decided, not yet durable); the map keeps the newest. */
 export function remember(ledger: Ledger, commandId: string, seq: number, events: CommandRecord['events']): void {
   ledger.appliedCommands.set(commandId, { seq, events });
-  if (ledger.appliedCommands.size > APPLIED_COMMANDS_MAX) {
-    const oldest = ledger.appliedCommands.keys().next().value;
-    if (oldest !== undefined) ledger.appliedCommands.delete(oldest);
-  }
 }
 
 function replaceAllocations(ledger: Ledger, event: AllocationsReplaced, at: string): void {

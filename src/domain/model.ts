@@ -3,6 +3,7 @@
  * The in-memory ledger: what Placement knows, shaped for reads by index.
  * Pure data; mutated only by `evolve`.
  */
+import type { BoundedMap } from './bounded-map.ts';
 
 /** Capacity rules of one resource class on one provider. */
 export interface Inventory {
@@ -88,7 +89,7 @@ export interface Ledger {
   /** Highest writer epoch seen. */
   epoch: number;
   /** commandId -> outcome, bounded (oldest dropped first). */
-  readonly appliedCommands: Map<string, AppliedCommand>;
+  readonly appliedCommands: BoundedMap<string, AppliedCommand>;
 }
 
 export const FIRST_CUSTOM_CLASS_ID = 10000;

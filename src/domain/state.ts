@@ -5,7 +5,8 @@
  * shell reads them from src/data and passes them in.
  */
 import type { Ledger } from './model.ts';
-import { FIRST_CUSTOM_CLASS_ID } from './model.ts';
+import { APPLIED_COMMANDS_MAX, FIRST_CUSTOM_CLASS_ID } from './model.ts';
+import { BoundedMap } from './bounded-map.ts';
 
 export interface Standards {
   /** In os-resource-classes order: a class's id is its index. */
@@ -27,7 +28,7 @@ export function createLedger(standards: Standards): Ledger {
     consumersByProject: new Map(),
     lastSeq: 0,
     epoch: 0,
-    appliedCommands: new Map(),
+    appliedCommands: new BoundedMap(APPLIED_COMMANDS_MAX),
   };
   standards.resourceClasses.forEach((name, id) => {
     ledger.resourceClasses.set(name, { name, id, standard: true, createdAt: null, updatedAt: null });

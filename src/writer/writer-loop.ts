@@ -16,6 +16,7 @@ import type { EventLog } from '../log/event-log.ts';
 import { AppendUnknownError, FencedError } from '../log/append.ts';
 import { reject, type Rejection } from '../domain/rejections.ts';
 import { APPLIED_COMMANDS_MAX } from '../domain/model.ts';
+import { BoundedMap } from '../domain/bounded-map.ts';
 import { evolveRecord, remember } from '../domain/evolve.ts';
 import { parseCommand } from '../commands/schema.ts';
 import { applyCommand } from './apply.ts';
@@ -86,7 +87,7 @@ export class WriterLoop<I extends Inbound> {
   private eventsSinceSnapshot = 0;
   private readonly idle: Array<() => void> = [];
   /** Commands this writer refused lately: a redelivery gets the same answer, not a second decision. */
-  private readonly refused = new Map<string, CommandResult>();
+  private readonly refused = new BoundedMap<string, CommandResult>(APPLIED_COMMANDS_MAX);
   private readonly o: Required<Omit<LoopOptions, 'loadSnapshot' | 'saveSnapshot' | 'plantedBug'>> & LoopOptions;
   onFenced: ((e: FencedError) => void) | undefined;
 
@@ -296,7 +297,6 @@ export class WriterLoop<I extends Inbound> {
   private refuse(commandId: string, rejection: Rejection): CommandResult {
     const result: CommandResult = { ok: false, rejection };
     this.refused.set(commandId, result);
-    if (this.refused.size > APPLIED_COMMANDS_MAX) this.refused.delete(this.refused.keys().next().value!);
     return result;
   }
 
