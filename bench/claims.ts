@@ -14,15 +14,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { client } from './lib/http-client.ts';
+import { benchArgs } from './lib/args.ts';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
-const url = (args.get('url') ?? 'http://127.0.0.1:8778').replace(/\/$/, '');
-const providers = Number(args.get('providers') ?? 100);
-const vcpu = Number(args.get('vcpu') ?? 64);
-const clients = Number(args.get('clients') ?? 64);
-const claim = Number(args.get('claim') ?? 1);
-const gets = Number(args.get('gets') ?? 2000);
+const args = benchArgs();
+const url = args.url;
+const providers = args.number('providers', 100);
+const vcpu = args.number('vcpu', 64);
+const clients = args.number('clients', 64);
+const claim = args.number('claim', 1);
+const gets = args.number('gets', 2000);
 const pid = args.get('pid') ? Number(args.get('pid')) : undefined;
 
 

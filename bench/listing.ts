@@ -10,13 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { client } from './lib/http-client.ts';
+import { benchArgs } from './lib/args.ts';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
-const url = (args.get('url') ?? 'http://127.0.0.1:8778').replace(/\/$/, '');
-const trees = Number(args.get('trees') ?? 3334);
-const clients = Number(args.get('clients') ?? 16);
-const queries = Number(args.get('queries') ?? 500);
+const args = benchArgs();
+const url = args.url;
+const trees = args.number('trees', 3334);
+const clients = args.number('clients', 16);
+const queries = args.number('queries', 500);
 
 const headers = { 'x-auth-token': 'admin', 'openstack-api-version': 'placement 1.39', 'content-type': 'application/json' };
 let writes = 0;
