@@ -17,13 +17,20 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Content-Length over the cap is refused unread; a chunked body is counted as it streams. */
 export function requestBodyLimit(maxSize = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new HttpError({
-        status: 413, raised: true,
-        detail: `The request body is larger than the limit of ${maxSize} bytes.`,
-      });
-    },
-  });
+  const tooLarge = () => {
+    throw new HttpError({
+      status: 413, raised: true,
+      detail: `The request body is larger than the limit of ${maxSize} bytes.`,
+    });
+  };
+  const streamed = bodyLimit({ maxSize, onError: tooLarge });
+  return async function requestBodyLimit(c, next) {
+    // Headers only: touching c.req.raw.body would build a Web Request and body stream per request.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number.parseInt(length, 10) > maxSize ? tooLarge() : next();
+    }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'DELETE') return next();
+    return streamed(c, next);
+  };
 }
