@@ -15,6 +15,7 @@ const def = JSON.parse(readFileSync(new URL('../../streams/PLACEMENT_SNAPSHOTS.o
   bucket: string; description: string; storage: 'file' | 'memory'; replicas: number;
 };
 const OBJECT = 'ledger';
+const LOAD_TIMEOUT_MS = 60_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -40,7 +41,9 @@ export class SnapshotStore {
   /** The newest snapshot restored into `fresh`, or null (then replay everything). */
   async load(fresh: Ledger, logCreated: string, logLastSeq: number): Promise<Ledger | null> {
     try {
-      const blob = await this.os.getBlob(OBJECT);
+      // Bounded: a snapshot being replaced while we read it must not hold start-up.
+      const blob = await Promise.race([this.os.getBlob(OBJECT),
+        new Promise<null>((r) => setTimeout(() => r(null), LOAD_TIMEOUT_MS).unref())]);
       if (!blob) return null;
       const parsed = JSON.parse(decoder.decode(gunzipSync(blob))) as { log?: string; ledger?: unknown };
       if (parsed.log !== logCreated) return null;

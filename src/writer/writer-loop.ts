@@ -85,6 +85,7 @@ export class WriterLoop<I extends Inbound> {
   private fencedBy: FencedError | undefined;
   private logCreated = '';
   private eventsSinceSnapshot = 0;
+  private snapshotting: Promise<void> | undefined;
   private readonly idle: Array<() => void> = [];
   /** Commands this writer refused lately: a redelivery gets the same answer, not a second decision. */
   private readonly refused = new BoundedMap<string, CommandResult>(APPLIED_COMMANDS_MAX);
@@ -122,6 +123,7 @@ export class WriterLoop<I extends Inbound> {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.busy) await new Promise<void>((r) => this.idle.push(r));
+    await this.snapshotting; // a snapshot half stored would only be skipped, but let it finish
   }
 
   private async rebuild(): Promise<void> {
@@ -202,8 +204,11 @@ export class WriterLoop<I extends Inbound> {
       if (flight.length === 0) {
         // Nothing in flight, yet no new batch: a snapshot is due (e.g. after replaying a long tail).
         // The ledger is exactly the log now, so take it, then go on.
-        await this.snapshot();
-        continue;
+        if (this.snapshotDue()) {
+          this.snapshot();
+          continue;
+        }
+        break;
       }
       const b = flight.shift()!;
       let seq = 0;
@@ -217,7 +222,7 @@ export class WriterLoop<I extends Inbound> {
         await this.finish(b, seq);
         this.eventsSinceSnapshot += b.records.reduce((n, r) => n + r.events.length, 0);
         // Only with nothing in flight is the ledger exactly the log: snapshot then.
-        if (flight.length === 0 && this.snapshotDue()) await this.snapshot();
+        if (flight.length === 0 && this.snapshotDue()) this.snapshot();
       } else this.abandon(b, failure);
       if (failure !== undefined && flight.length === 0) {
         if (failure instanceof FencedError) {
@@ -365,19 +370,22 @@ export class WriterLoop<I extends Inbound> {
   }
 
   private snapshotDue(): boolean {
-    return this.o.saveSnapshot !== undefined && this.o.snapshotEveryEvents > 0 &&
+    return this.o.saveSnapshot !== undefined && this.o.snapshotEveryEvents > 0 && this.snapshotting === undefined &&
       this.eventsSinceSnapshot >= this.o.snapshotEveryEvents;
   }
 
-  private async snapshot(): Promise<void> {
+  /**
+   * saveSnapshot captures the ledger synchronously (before its first await); storing it goes on
+   * in the background, so the writer pauses only for the serialising, not for the upload.
+   */
+  private snapshot(): void {
     this.eventsSinceSnapshot = 0;
-    try {
-      const t = this.o.now();
-      await this.o.saveSnapshot!(this.ledgerRef, this.logCreated);
-      this.o.log(`writer: snapshot at seq ${this.ledgerRef.lastSeq} in ${this.o.now() - t} ms`);
-    } catch (err) {
-      this.o.log(`writer: snapshot failed: ${String(err)}`);
-    }
+    const t = this.o.now();
+    const seq = this.ledgerRef.lastSeq;
+    this.snapshotting = this.o.saveSnapshot!(this.ledgerRef, this.logCreated)
+      .then(() => this.o.log(`writer: snapshot at seq ${seq} in ${this.o.now() - t} ms`),
+        (err) => this.o.log(`writer: snapshot failed: ${String(err)}`))
+      .finally(() => { this.snapshotting = undefined; });
   }
 }
 
