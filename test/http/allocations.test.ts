@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
-import { createLedger } from '../../src/domain/state.ts';
-import { loadStandards } from '../../src/data/standards.ts';
-import { LocalWriter } from '../../src/writer/local-writer.ts';
+import { makeApp } from './harness.ts';
 
 const RP = 'fcfa516a-abbe-45d1-8152-d5225d82e596';
 const C1 = '599ffd2d-526a-4b2e-8683-f13ad25f9958';
@@ -12,9 +9,7 @@ const USER = '66cb2f29-c86d-47c3-8af5-69ae7b778c70';
 const INCOMPLETE = '00000000-0000-0000-0000-000000000000';
 
 async function setup() {
-  const ledger = createLedger(loadStandards());
-  const writer = new LocalWriter(ledger);
-  const app = createApp({ ledger: () => ledger, writer });
+  const { app, ledger, writer } = makeApp();
   const meta = (commandId: string) => ({ requestId: 'req-test', commandId });
   await writer.submit({ type: 'CreateResourceProvider', uuid: RP, name: 'rp', parentUuid: null }, meta('rp'));
   const inv = (total: number) => ({ total, reserved: 0, min_unit: 1, max_unit: total, step_size: 1,

@@ -10,8 +10,9 @@ import { LocalWriter } from '../../src/writer/local-writer.ts';
 
 export function makeApp(profile = 'default') {
   const ledger = createLedger(loadStandards());
-  const app = createApp({ ledger: () => ledger, writer: new LocalWriter(ledger), profile });
-  return { app, ledger };
+  const writer = new LocalWriter(ledger);
+  const app = createApp({ ledger: () => ledger, writer, profile });
+  return { app, ledger, writer };
 }
 
 export interface Call {

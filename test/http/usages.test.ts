@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
-import { createLedger } from '../../src/domain/state.ts';
-import { loadStandards } from '../../src/data/standards.ts';
-import { LocalWriter } from '../../src/writer/local-writer.ts';
+import { makeApp } from './harness.ts';
 
 const RP = 'fae14fa3-4b43-498c-a33c-4a1d00edb577';
 const PROJECT = 'p1';
 
 async function setup() {
-  const ledger = createLedger(loadStandards());
-  const writer = new LocalWriter(ledger);
-  const app = createApp({ ledger: () => ledger, writer });
+  const { app, writer } = makeApp();
   let n = 0;
-  const submit = (cmd: Parameters<LocalWriter['submit']>[0]) =>
+  const submit = (cmd: Parameters<typeof writer.submit>[0]) =>
     writer.submit(cmd, { requestId: 'req-test', commandId: `cmd-${++n}` });
   await submit({ type: 'CreateResourceProvider', uuid: RP, name: 'rp', parentUuid: null });
   const inv = (total: number) => ({ total, reserved: 0, min_unit: 1, max_unit: total, step_size: 1,
