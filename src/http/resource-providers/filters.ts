@@ -7,7 +7,16 @@
 import type { Ledger, ResourceProvider } from '../../domain/model.ts';
 import { queryProviders } from '../../domain/queries/providers.ts';
 import { HttpError } from '../error-format.ts';
-import type { ProviderFilters } from './filter.ts';
+import type { AggregateFilter, TraitFilter } from '../query-filters.ts';
+
+export interface ProviderFilters {
+  readonly name?: string;
+  readonly uuid?: string;
+  readonly inTree?: string;
+  readonly traits?: TraitFilter;
+  readonly aggregates?: AggregateFilter;
+  readonly resources?: ReadonlyMap<string, number>;
+}
 
 export function listProviders(ledger: Ledger, f: ProviderFilters): ResourceProvider[] {
   const result = queryProviders(ledger, {
