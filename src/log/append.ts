@@ -28,22 +28,28 @@ export class AppendUnknownError extends Error {
 
 export interface AppendOptions {
   readonly expectedLastSeq: number;
+  /** Pipelined appends also expect their predecessor's message id (fail-stop chain). */
+  readonly expectedLastMsgId?: string;
   /** Same id on every retry of the same batch: the server's dedupe makes retries safe. */
   readonly msgId: string;
   readonly timeoutMs: number;
 }
 
+/** JetStream's "wrong last msg id": the chain broke, someone else appended. */
+const WRONG_LAST_MSG_ID = 10070;
+
 export async function appendBatch(js: JetStreamClient, batch: LogBatch, opts: AppendOptions): Promise<number> {
   try {
     const ack = await js.publish(LOG_SUBJECT, encodeBatch(batch), {
       msgID: opts.msgId,
-      expect: { lastSequence: opts.expectedLastSeq },
+      expect: { lastSequence: opts.expectedLastSeq, ...(opts.expectedLastMsgId ? { lastMsgID: opts.expectedLastMsgId } : {}) },
       timeout: opts.timeoutMs,
     });
     // A duplicate means an earlier try of this very batch was stored.
     return ack.seq;
   } catch (err) {
-    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence) {
+    if (err instanceof JetStreamApiError &&
+        (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === WRONG_LAST_MSG_ID)) {
       throw new FencedError(opts.expectedLastSeq, err);
     }
     throw new AppendUnknownError(err);

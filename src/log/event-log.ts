@@ -5,12 +5,10 @@
  * injected faults, so both drive the very same writer loop.
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { LogBatch } from '../domain/events.ts';
-import { encodeBatch } from './codec.ts';
 import { replayLog } from './replay.ts';
-import { LOG_STREAM, LOG_SUBJECT } from './streams.ts';
-import { AppendUnknownError, FencedError } from './append.ts';
+import { LOG_STREAM } from './streams.ts';
+import { appendBatch } from './append.ts';
 
 export interface LogInfo {
   /** Identity of this log (a recreated log is another log). */
@@ -43,21 +41,8 @@ export class JetStreamEventLog implements EventLog {
     return { created: i.created, lastSeq: i.state.last_seq };
   }
 
-  async append(batch: LogBatch, opts: FencedAppend): Promise<number> {
-    try {
-      const ack = await this.js.publish(LOG_SUBJECT, encodeBatch(batch), {
-        msgID: opts.msgId,
-        expect: { lastSequence: opts.expectedLastSeq, ...(opts.expectedLastMsgId ? { lastMsgID: opts.expectedLastMsgId } : {}) },
-        timeout: this.timeoutMs,
-      });
-      return ack.seq;
-    } catch (err) {
-      // 10071 wrong last sequence, 10070 wrong last msg id: someone else appended.
-      if (err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === 10070)) {
-        throw new FencedError(opts.expectedLastSeq, err);
-      }
-      throw new AppendUnknownError(err);
-    }
+  append(batch: LogBatch, opts: FencedAppend): Promise<number> {
+    return appendBatch(this.js, batch, { ...opts, timeoutMs: this.timeoutMs });
   }
 
   replay(fromSeq: number, onBatch: (batch: LogBatch, seq: number) => void): Promise<number> {

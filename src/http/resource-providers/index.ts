@@ -17,8 +17,7 @@ import { cacheHeaders, empty, json, latest } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { submit } from '../submit.ts';
 import { canonicalUuid, jsonBody, queryAll, queryParams } from '../validate.ts';
-import type { ProviderFilters } from './filters.ts';
-import { listProviders } from './filters.ts';
+import { listProviders, type ProviderFilters } from './filters.ts';
 import { listQuery, postProvider, putProvider } from './schemas.ts';
 import { providerModified, providerUrl, providerView, type ProviderFacts } from './view.ts';
 
