@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   const full = new Set<string>();
   const consumers: string[] = [];
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(Array.from({ length: clients }, async (_, c) => {
     let cursor = c % providers;
     for (let guard = 0; full.size < providers && guard < providers * vcpu * 4; guard++) {
@@ -102,10 +103,13 @@ async function main(): Promise<void> {
     }
   }));
   const secs = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   console.log(`claims: ${ok} accepted in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)} claims/s ` +
     `(${((ok + conflicts) / secs).toFixed(0)} writes/s incl. 409s) at ${clients} clients`);
   console.log(`latency ms: p50 ${pct(latencies, 50).toFixed(2)}  p99 ${pct(latencies, 99).toFixed(2)}  ` +
     `max ${pct(latencies, 100).toFixed(2)};  409s: ${conflicts};  other errors: ${other}`);
+  // The client shares the machine: its own CPU per request says how much of it the bench takes.
+  console.log(`bench client CPU: ${((cpu.user + cpu.system) / (ok + conflicts + other)).toFixed(0)} us per request`);
 
   let over = 0;
   let used = 0;

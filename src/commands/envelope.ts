@@ -20,6 +20,35 @@ export const Header = {
 
 export const commandSubject = (type: string): string => `${CMD_SUBJECT_PREFIX}.${type}`;
 
+/**
+ * Several commands in one stream message (lower case: never a command type).
+ * Each JetStream message costs the server a store, a delivery and an ack, so
+ * a front sends what it gathered in one turn of its event loop as one.
+ */
+export const BATCH_SUBJECT = `${CMD_SUBJECT_PREFIX}.batch`;
+
+/** One command of a batch: the headers of a single command message, as fields. */
+export interface BatchedCommand {
+  readonly commandId: string;
+  readonly requestId?: string;
+  readonly replyTo?: string;
+  readonly deadline?: number;
+  readonly command: unknown;
+}
+
+/** A batch body: `{"commands": [BatchedCommand, ...]}`; null if it is not one. */
+export function parseBatch(data: unknown): BatchedCommand[] | null {
+  const commands = (data as { commands?: unknown } | null)?.commands;
+  if (!Array.isArray(commands)) return null;
+  return commands.map((c: Partial<Record<keyof BatchedCommand, unknown>> | null) => ({
+    commandId: typeof c?.commandId === 'string' ? c.commandId : '',
+    requestId: typeof c?.requestId === 'string' ? c.requestId : '',
+    replyTo: typeof c?.replyTo === 'string' && c.replyTo !== '' ? c.replyTo : undefined,
+    deadline: typeof c?.deadline === 'number' ? c.deadline : 0,
+    command: c?.command,
+  }));
+}
+
 /** The reply body: the result, plus the HTTP status and code a rejection maps to. */
 export type Reply =
   | (Extract<CommandResult, { ok: true }>)

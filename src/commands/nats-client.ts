@@ -5,10 +5,10 @@
  * the outcome is unknown to us: 503, never a guess.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { headers as natsHeaders, nuid } from '@nats-io/transport-node';
+import { nuid } from '@nats-io/transport-node';
 import type { Command } from '../domain/commands.ts';
 import type { CommandResult, SubmitMeta, Writer } from './writer-port.ts';
-import { commandSubject, Header, type Reply } from './envelope.ts';
+import { BATCH_SUBJECT, type BatchedCommand, type Reply } from './envelope.ts';
 import { reject } from '../domain/rejections.ts';
 
 export interface NatsCommandClientOptions {
@@ -16,6 +16,10 @@ export interface NatsCommandClientOptions {
   readonly replyTimeoutMs?: number;
 }
 
+/** A batch message's size bound, well under the server's max_payload (8 MB). */
+const BATCH_BYTES_MAX = 1024 * 1024;
+
+type Outgoing = { readonly commandId: string; readonly json: string };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -24,6 +28,7 @@ export class NatsCommandClient implements Writer {
   private readonly waiting = new Map<string, (r: CommandResult) => void>();
   private readonly sub: Subscription;
   private readonly replyTimeoutMs: number;
+  private readonly outbox: Outgoing[] = [];
 
   constructor(private readonly nc: NatsConnection, opts: NatsCommandClientOptions = {}) {
     this.replyTimeoutMs = opts.replyTimeoutMs ?? 15_000;
@@ -55,20 +60,45 @@ export class NatsCommandClient implements Writer {
       };
       this.waiting.set(id, finish);
     });
-    const h = natsHeaders();
-    h.set(Header.CommandId, id);
-    h.set(Header.RequestId, meta.requestId);
-    h.set(Header.ReplyTo, `${this.inbox}.${id}`);
-    h.set(Header.Deadline, String(Date.now() + this.replyTimeoutMs));
-    try {
-      // A plain publish into the stream (no PubAck round trip): the reply is
-      // the acknowledgement that matters, and its timeout covers a lost publish.
-      this.nc.publish(commandSubject(command.type), encoder.encode(JSON.stringify(command)), { headers: h });
-    } catch {
-      this.waiting.get(id)?.(unavailable('could not queue the command'));
-    }
+    const entry: BatchedCommand = {
+      commandId: id, requestId: meta.requestId, replyTo: `${this.inbox}.${id}`,
+      deadline: Date.now() + this.replyTimeoutMs, command,
+    };
+    this.outbox.push({ commandId: id, json: JSON.stringify(entry) });
+    if (this.outbox.length === 1) setImmediate(this.flushOutbox);
     return result;
   }
+
+  /**
+   * Commands submitted during one turn of the event loop go out together, as
+   * one batch message: each stream message costs nats-server a store, a
+   * delivery and an ack, and costs both sides a socket write.
+   */
+  private readonly flushOutbox = (): void => {
+    const all = this.outbox.splice(0);
+    let chunk: Outgoing[] = [];
+    let bytes = 0;
+    const send = () => {
+      if (chunk.length === 0) return;
+      const sent = chunk;
+      chunk = [];
+      bytes = 0;
+      try {
+        // A plain publish into the stream (no PubAck round trip): the reply is
+        // the acknowledgement that matters, and its timeout covers a lost publish.
+        this.nc.publish(BATCH_SUBJECT, encoder.encode(`{"commands":[${sent.map((c) => c.json).join(',')}]}`));
+      } catch {
+        for (const c of sent) this.waiting.get(c.commandId)?.(unavailable('could not queue the command'));
+      }
+    };
+    for (const c of all) {
+      // Bounded by size: a large command (a 1 MB body is ~4 MB of command) goes on its own.
+      if (bytes + c.json.length > BATCH_BYTES_MAX) send();
+      chunk.push(c);
+      bytes += c.json.length;
+    }
+    send();
+  };
 
   close(): void {
     this.sub.unsubscribe();

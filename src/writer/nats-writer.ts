@@ -11,7 +11,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, Stored
 import type { Ledger } from '../domain/model.ts';
 import type { CommandRecord } from '../domain/events.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
-import { Header, toReply } from '../commands/envelope.ts';
+import { BATCH_SUBJECT, Header, parseBatch, toReply } from '../commands/envelope.ts';
 import { JetStreamEventLog } from '../log/event-log.ts';
 import type { FencedError } from '../log/append.ts';
 import type { SnapshotStore } from '../log/snapshots.ts';
@@ -89,7 +89,7 @@ export class NatsWriter {
     for (let seq = info.ack_floor.stream_seq + 1; seq <= info.delivered.stream_seq; seq++) {
       const m = await this.jsm.streams.getMessage(CMD_STREAM, { seq }).catch(() => null);
       if (!m) continue; // acked, or past max_age
-      this.loop.enqueue(inbound(m, undefined));
+      for (const i of inbound(m, undefined)) this.loop.enqueue(i);
       taken++;
     }
     if (taken > 0) this.options.log?.(`writer: took ${taken} commands left unsettled by an earlier writer`);
@@ -100,7 +100,7 @@ export class NatsWriter {
     this.messages = await consumer.consume({ max_messages: 1024 });
     const messages = this.messages;
     void (async () => {
-      for await (const msg of messages) this.loop.enqueue(inbound(msg, msg));
+      for await (const msg of messages) for (const i of inbound(msg, msg)) this.loop.enqueue(i);
     })().catch((err) => this.options.log?.(`writer: consumer ended: ${String(err)}`));
   }
 
@@ -172,20 +172,35 @@ export class NatsWriter {
   }
 }
 
-function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound {
-  const h = 'header' in m ? m.header : m.headers;
+/**
+ * The commands of one stream message: a single command (its headers carry
+ * the envelope) or a batch (BATCH_SUBJECT). Only the last command of a
+ * message carries it for the ack: the cumulative ack must not settle a
+ * message whose later commands are still undecided.
+ */
+function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound[] {
   let body: unknown;
   try {
     body = JSON.parse(decoder.decode(m.data));
   } catch {
     body = undefined;
   }
-  return {
+  if (m.subject === BATCH_SUBJECT) {
+    const batch = parseBatch(body);
+    // Unreadable: one command with no id, refused (no one to answer) and settled like any other.
+    if (!batch || batch.length === 0) return [{ msg, commandId: '', requestId: '', deadline: 0, replyTo: undefined, body: undefined }];
+    return batch.map((c, i) => ({
+      msg: i === batch.length - 1 ? msg : undefined,
+      commandId: c.commandId, requestId: c.requestId ?? '', deadline: c.deadline ?? 0, replyTo: c.replyTo, body: c.command,
+    }));
+  }
+  const h = 'header' in m ? m.header : m.headers;
+  return [{
     msg,
     commandId: h?.get(Header.CommandId) ?? '',
     requestId: h?.get(Header.RequestId) ?? '',
     deadline: Number(h?.get(Header.Deadline) || 0),
     replyTo: h?.get(Header.ReplyTo) || undefined,
     body,
-  };
+  }];
 }

@@ -246,4 +246,43 @@ describe('single writer on JetStream', () => {
     await b.stop();
     client.close();
   }, 60_000);
+
+  it('takes a batch message from any publisher: each command answered on its own subject, a bad one refused alone', async () => {
+    await fresh();
+    const w = newWriter();
+    await w.start();
+    const inbox = `test.replies.${randomUUID()}`;
+    const replies = new Map<string, Record<string, unknown>>();
+    const sub = nc.subscribe(`${inbox}.*`, {
+      callback: (_e, m) => { replies.set(m.subject.slice(inbox.length + 1), m.json()); },
+    });
+    const uuid = randomUUID();
+    const create = { type: 'CreateResourceProvider', uuid, name: `rp-${uuid}`, parentUuid: null };
+    const entry = (n: string, command: unknown, commandId: string = n) =>
+      ({ commandId, requestId: `req-${n}`, replyTo: `${inbox}.${n}`, deadline: Date.now() + 10_000, command });
+    const body = { commands: [
+      entry('a', create),
+      entry('b', { type: 'CreateResourceProvider', uuid: 'not-a-uuid' }),
+      entry('c', create, 'a'), // the same command id again: one effect
+      entry('d', { ...create, uuid: randomUUID() }), // the same name: refused by the core
+    ] };
+    await js.publish('placement.cmd.batch', JSON.stringify(body));
+    await js.publish('placement.cmd.batch', 'not json'); // nobody to answer; settled all the same
+    for (let i = 0; i < 100 && replies.size < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(replies.get('a')).toMatchObject({ ok: true });
+    expect(replies.get('b')).toMatchObject({ ok: false, status: 400 });
+    expect(replies.get('c')).toMatchObject({ ok: true, seq: replies.get('a')!.seq });
+    expect(replies.get('d')).toMatchObject({ ok: false, status: 409, code: 'placement.duplicate_name' });
+    expect([...w.ledger().providers.values()].filter((p) => p.name === `rp-${uuid}`)).toHaveLength(1);
+    // Both messages settled by the cumulative ack: nothing left for a redelivery.
+    let pending = -1;
+    for (let i = 0; i < 50 && pending !== 0; i++) {
+      const ci = await jsm.consumers.info('PLACEMENT_CMD', 'writer');
+      pending = ci.num_ack_pending + ci.num_pending;
+      if (pending !== 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pending).toBe(0);
+    sub.unsubscribe();
+    await w.stop();
+  });
 });
