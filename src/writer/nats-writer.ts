@@ -162,8 +162,13 @@ export class NatsWriter {
     }
   }
 
-  private async durable(records: readonly CommandRecord[], seq: number): Promise<void> {
-    await this.options.afterAppend?.(seq);
+  private durable(records: readonly CommandRecord[], seq: number): void | Promise<void> {
+    const hook = this.options.afterAppend?.(seq);
+    if (hook) return hook.then(() => this.publishFeed(records, seq));
+    this.publishFeed(records, seq);
+  }
+
+  private publishFeed(records: readonly CommandRecord[], seq: number): void {
     try {
       publishFeed(this.nc, records, seq);
     } catch (err) {

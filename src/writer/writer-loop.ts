@@ -219,7 +219,8 @@ export class WriterLoop<I extends Inbound> {
         failure ??= err;
       }
       if (failure === undefined) {
-        await this.finish(b, seq);
+        const finishing = this.finish(b, seq);
+        if (finishing) await finishing;
         this.eventsSinceSnapshot += b.records.reduce((n, r) => n + r.events.length, 0);
         // Only with nothing in flight is the ledger exactly the log: snapshot then.
         if (flight.length === 0 && this.snapshotDue()) this.snapshot();
@@ -330,10 +331,21 @@ export class WriterLoop<I extends Inbound> {
     throw lastErr;
   }
 
-  private async finish(b: Batch<I>, seq: number): Promise<void> {
+  /**
+   * Synchronous unless `durable` is (a test hook): the feed, the replies, the
+   * ack and the next batch's append then leave in one run, which the NATS
+   * client writes to its socket at once.
+   */
+  private finish(b: Batch<I>, seq: number): void | Promise<void> {
     const ledger = this.ledgerRef;
     for (const r of b.records) remember(ledger, r.commandId, seq, r.events);
-    if (b.records.length > 0) await this.io.durable?.(b.records, seq);
+    const durable = b.records.length > 0 ? this.io.durable?.(b.records, seq) : undefined;
+    if (durable) return durable.then(() => this.answer(b));
+    this.answer(b);
+  }
+
+  private answer(b: Batch<I>): void {
+    const ledger = this.ledgerRef;
     for (const input of b.inputs) {
       const r = b.results.get(input)!;
       if (r === 'applied' || 'twinOf' in r) {
