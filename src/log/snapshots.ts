@@ -5,9 +5,9 @@
  * version, or ahead of the log, and start-up falls back to full replay.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { deserialize, serialize } from 'node:v8';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
+import { Objm, setSha256Backend, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { Ledger } from '../domain/model.ts';
 import { dumpLedger, restoreLedger } from '../domain/snapshot.ts';
 
@@ -16,13 +16,14 @@ const def = JSON.parse(readFileSync(new URL('../../streams/PLACEMENT_SNAPSHOTS.o
 };
 const OBJECT = 'ledger';
 const LOAD_TIMEOUT_MS = 60_000;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export class SnapshotStore {
   private constructor(private readonly os: ObjectStore) {}
 
   static async open(nc: NatsConnection): Promise<SnapshotStore> {
+    // The object store checks a SHA-256 digest of every object both ways; node:crypto's is
+    // many times faster than the pure-JS default (process-wide setting, same digests).
+    setSha256Backend('native');
     const os = await new Objm(nc).create(def.bucket, {
       description: def.description, storage: def.storage === 'file' ? StorageType.File : StorageType.Memory,
       replicas: def.replicas,
@@ -32,8 +33,9 @@ export class SnapshotStore {
 
   /** `logCreated`: the log stream's creation time, so a snapshot of an older log is never used. */
   async save(ledger: Ledger, logCreated: string): Promise<{ seq: number; bytes: number }> {
-    // gzip at speed 1: several times smaller, so it stores and loads several times faster.
-    const bytes = gzipSync(encoder.encode(JSON.stringify({ log: logCreated, ledger: dumpLedger(ledger) })), { level: 1 });
+    // v8.serialize of the columnar dump, not compressed: at 1M consumers gzip would halve its
+    // 73 MiB but cost more time (1.2 s to compress, 0.7 s to expand) than it saves in transfer.
+    const bytes = serialize({ log: logCreated, ledger: dumpLedger(ledger) });
     await this.os.putBlob({ name: OBJECT }, bytes);
     return { seq: ledger.lastSeq, bytes: bytes.length };
   }
@@ -45,7 +47,8 @@ export class SnapshotStore {
       const blob = await Promise.race([this.os.getBlob(OBJECT),
         new Promise<null>((r) => setTimeout(() => r(null), LOAD_TIMEOUT_MS).unref())]);
       if (!blob) return null;
-      const parsed = JSON.parse(decoder.decode(gunzipSync(blob))) as { log?: string; ledger?: unknown };
+      const parsed = deserialize(blob) as { log?: string; ledger?: unknown } | null;
+      if (!parsed || typeof parsed !== 'object') return null;
       if (parsed.log !== logCreated) return null;
       const restored = restoreLedger(fresh, parsed.ledger);
       if (!restored || restored.lastSeq > logLastSeq) return null;
