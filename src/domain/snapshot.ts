@@ -39,7 +39,7 @@ export const SNAPSHOT_EVENTS_KEPT = 10_000;
  * Repeated strings (projects, users, classes, timestamps) are numbers into
  * `strings`; a consumer names its providers by their place in `providers`.
  */
-interface Dump {
+export interface LedgerDump {
   readonly v: number;
   readonly lastSeq: number;
   readonly epoch: number;
@@ -50,9 +50,9 @@ interface Dump {
   readonly consumers: {
     readonly uuid: string[];
     /** Per consumer: project, user, consumer type (-1: null), generation, createdAt, updatedAt, providers allocated. */
-    readonly fields: number[];
+    readonly fields: ArrayLike<number>;
     /** Per allocated provider: provider index, classes allocated; then per class: class, amount. */
-    readonly allocations: number[];
+    readonly allocations: ArrayLike<number>;
   };
   readonly customClasses: unknown[];
   readonly customTraits: unknown[];
@@ -66,7 +66,7 @@ interface Dump {
 const CONSUMER_FIELDS = 7;
 
 /** Everything needed to restore the ledger exactly (unlike ledgerState, which is for comparing). */
-export function dumpLedger(l: Ledger): Dump {
+export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: number[]; allocations: number[] } } {
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const str = (s: string): number => {
@@ -119,7 +119,7 @@ export function dumpLedger(l: Ledger): Dump {
 
 /** Restores a dump into a fresh ledger (standards already loaded); null if it is not a dump of this version. */
 export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
-  const d = dump as Dump;
+  const d = dump as LedgerDump;
   if (!d || d.v !== SNAPSHOT_VERSION || !Array.isArray(d.providers) || !Array.isArray(d.strings)) return null;
   const l = fresh;
   l.lastSeq = d.lastSeq;

@@ -9,13 +9,20 @@ import { deserialize, serialize } from 'node:v8';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Objm, setSha256Backend, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { Ledger } from '../domain/model.ts';
-import { dumpLedger, restoreLedger } from '../domain/snapshot.ts';
+import { dumpLedger, restoreLedger, type LedgerDump } from '../domain/snapshot.ts';
 
 const def = JSON.parse(readFileSync(new URL('../../streams/PLACEMENT_SNAPSHOTS.objectstore.json', import.meta.url), 'utf8')) as {
   bucket: string; description: string; storage: 'file' | 'memory'; replicas: number;
 };
 const OBJECT = 'ledger';
 const LOAD_TIMEOUT_MS = 60_000;
+
+/**
+ * A number column as a typed array: v8.serialize copies one as raw bytes, several times faster
+ * both ways than an array of numbers (1M consumers: 0.5 s instead of 1.3 s to read back).
+ */
+const column = (xs: readonly number[]): Int32Array | Float64Array =>
+  xs.every((x) => x === (x | 0)) ? Int32Array.from(xs) : Float64Array.from(xs);
 
 export class SnapshotStore {
   private constructor(private readonly os: ObjectStore) {}
@@ -33,9 +40,13 @@ export class SnapshotStore {
 
   /** `logCreated`: the log stream's creation time, so a snapshot of an older log is never used. */
   async save(ledger: Ledger, logCreated: string): Promise<{ seq: number; bytes: number }> {
-    // v8.serialize of the columnar dump, not compressed: at 1M consumers gzip would halve its
-    // 73 MiB but cost more time (1.2 s to compress, 0.7 s to expand) than it saves in transfer.
-    const bytes = serialize({ log: logCreated, ledger: dumpLedger(ledger) });
+    // v8.serialize of the columnar dump, not compressed: gzip would halve it but cost more time
+    // (at 1M consumers 1.2 s to compress, 0.7 s to expand) than it saves in transfer.
+    const dump = dumpLedger(ledger);
+    const packed: LedgerDump = {
+      ...dump, consumers: { ...dump.consumers, fields: column(dump.consumers.fields), allocations: column(dump.consumers.allocations) },
+    };
+    const bytes = serialize({ log: logCreated, ledger: packed });
     await this.os.putBlob({ name: OBJECT }, bytes);
     return { seq: ledger.lastSeq, bytes: bytes.length };
   }
