@@ -123,6 +123,46 @@ export function evolveRecord(ledger: Ledger, record: CommandRecord, seq: number)
   remember(ledger, record.commandId, seq, record.events);
 }
 
+/**
+ * Folds a replayed log into the ledger: the same as evolveRecord on every
+ * record, but it remembers only the newest records the ledger keeps
+ * (APPLIED_COMMANDS_MAX), once, at the end. Remembering all of them would
+ * insert every command id of the log into the bounded map, only for all
+ * but the newest to be evicted again; the ids of a log are unique (a
+ * command is applied again only once it is forgotten), so the result is
+ * the same.
+ */
+export class ReplayFold {
+  private readonly ids: string[] = [];
+  private readonly seqs: number[] = [];
+  private readonly events: Array<CommandRecord['events']> = [];
+  private next = 0;
+  private readonly max: number;
+
+  constructor(private readonly ledger: Ledger) {
+    this.max = ledger.appliedCommands.max;
+  }
+
+  record(r: CommandRecord, seq: number): void {
+    for (const e of r.events) evolve(this.ledger, e, r.at);
+    // A ring of the newest `max` records.
+    const i = this.next++ % this.max;
+    this.ids[i] = r.commandId;
+    this.seqs[i] = seq;
+    this.events[i] = r.events;
+  }
+
+  /** Remembers the newest records, oldest first; the fold is done. */
+  finish(): void {
+    const n = Math.min(this.next, this.max);
+    for (let k = this.next - n; k < this.next; k++) {
+      const i = k % this.max;
+      remember(this.ledger, this.ids[i]!, this.seqs[i]!, this.events[i]!);
+    }
+    this.ids.length = this.seqs.length = this.events.length = this.next = 0;
+  }
+}
+
 /** Records that a command took effect (seq 0: decided, not yet durable); the map keeps the newest. */
 export function remember(ledger: Ledger, commandId: string, seq: number, events: CommandRecord['events']): void {
   ledger.appliedCommands.set(commandId, { seq, events });
@@ -190,7 +230,8 @@ function touch(rp: ResourceProvider, generation: number, at: string): void {
 
 function provider(ledger: Ledger, uuid: string): ResourceProvider {
   const rp = ledger.providers.get(uuid);
-  invariant(rp !== undefined, `provider ${uuid} exists`);
+  // The message only when it fails: building it on every lookup is a string per event in replay.
+  if (rp === undefined) invariant(false, `provider ${uuid} exists`);
   return rp;
 }
 

@@ -1,9 +1,9 @@
 /**
  * @module domain/snapshot
- * The ledger as plain, ordered JSON: for comparing states (replay equals
- * live), for audits, and later for stored snapshots.
+ * The ledger as plain, ordered JSON for comparing states (replay equals
+ * live) and audits; and as a compact dump for stored snapshots.
  */
-import type { Inventory, Ledger } from './model.ts';
+import type { Inventory, Ledger, ResourceProvider, Resources } from './model.ts';
 
 const sortedEntries = <V>(m: Map<string, V>): Array<[string, V]> => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 const sorted = (s: Iterable<string>): string[] => [...s].sort();
@@ -28,47 +28,99 @@ export function ledgerState(ledger: Ledger): unknown {
   };
 }
 
-/** Bumped whenever the ledger's shape changes: an older snapshot is then ignored. */
-export const SNAPSHOT_VERSION = 1;
+/** Bumped whenever the dump's shape changes: an older snapshot is then ignored. */
+export const SNAPSHOT_VERSION = 2;
 /** Applied commands whose events a snapshot keeps, for replies to late duplicates. */
 export const SNAPSHOT_EVENTS_KEPT = 10_000;
 
-interface Dump {
+/**
+ * Columns of plain numbers and strings, no object per consumer: quick to
+ * serialise and to read back (v8.serialize, or JSON in the simulation).
+ * Repeated strings (projects, users, classes, timestamps) are numbers into
+ * `strings`; a consumer names its providers by their place in `providers`.
+ */
+export interface LedgerDump {
   readonly v: number;
   readonly lastSeq: number;
   readonly epoch: number;
   readonly nextCustomClassId: number;
+  readonly strings: string[];
+  /** Rows: [uuid, name, generation, parent, root, inventories, traits, aggregates, createdAt, updatedAt]. */
   readonly providers: unknown[];
-  readonly consumers: unknown[];
+  readonly consumers: {
+    readonly uuid: string[];
+    /** Per consumer: project, user, consumer type (-1: null), generation, createdAt, updatedAt, providers allocated. */
+    readonly fields: ArrayLike<number>;
+    /** Per allocated provider: provider index, classes allocated; then per class: class, amount. */
+    readonly allocations: ArrayLike<number>;
+  };
   readonly customClasses: unknown[];
   readonly customTraits: unknown[];
-  readonly applied: Array<[string, number, unknown[]]>;
+  readonly applied: {
+    readonly ids: string[];
+    readonly seqs: number[];
+    /** Events of the newest `events.length` applied commands (the others keep only their seq). */
+    readonly events: unknown[][];
+  };
 }
+const CONSUMER_FIELDS = 7;
 
 /** Everything needed to restore the ledger exactly (unlike ledgerState, which is for comparing). */
-export function dumpLedger(l: Ledger): Dump {
+export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: number[]; allocations: number[] } } {
+  const strings: string[] = [];
+  const stringIds = new Map<string, number>();
+  const str = (s: string): number => {
+    let id = stringIds.get(s);
+    if (id === undefined) stringIds.set(s, (id = strings.push(s) - 1));
+    return id;
+  };
+  const providerIds = new Map<string, number>();
+  const providers = [...l.providers.values()].map((rp, i) => {
+    providerIds.set(rp.uuid, i);
+    return [rp.uuid, rp.name, rp.generation, rp.parentUuid, rp.rootUuid,
+      [...rp.inventories], [...rp.traits], [...rp.aggregates], rp.createdAt, rp.updatedAt];
+  });
+  const uuid: string[] = [];
+  const fields: number[] = [];
+  const allocations: number[] = [];
+  for (const c of l.consumers.values()) {
+    uuid.push(c.uuid);
+    fields.push(str(c.projectId), str(c.userId), c.consumerType === null ? -1 : str(c.consumerType), c.generation,
+      str(c.createdAt), str(c.updatedAt), c.allocations.size);
+    for (const [rpUuid, res] of c.allocations) {
+      allocations.push(providerIds.get(rpUuid)!, res.size);
+      for (const [rc, n] of res) allocations.push(str(rc), n);
+    }
+  }
+  const ids: string[] = [];
+  const seqs: number[] = [];
+  const events: unknown[][] = [];
+  const keepFrom = l.appliedCommands.size - SNAPSHOT_EVENTS_KEPT;
+  // Only the newest commands keep their events (what a duplicate reply carries); older ones keep their seq.
+  for (const [id, a] of l.appliedCommands) {
+    if (ids.length >= keepFrom) events.push(a.events as unknown[]);
+    ids.push(id);
+    seqs.push(a.seq);
+  }
   return {
     v: SNAPSHOT_VERSION,
     lastSeq: l.lastSeq,
     epoch: l.epoch,
     nextCustomClassId: l.nextCustomClassId,
-    providers: [...l.providers.values()].map((rp) => [rp.uuid, rp.name, rp.generation, rp.parentUuid, rp.rootUuid,
-      [...rp.inventories], [...rp.traits], [...rp.aggregates], rp.createdAt, rp.updatedAt]),
-    consumers: [...l.consumers.values()].map((c) => [c.uuid, c.projectId, c.userId, c.generation, c.consumerType,
-      [...c.allocations].map(([rp, res]) => [rp, [...res]]), c.createdAt, c.updatedAt]),
+    strings,
+    providers,
+    consumers: { uuid, fields, allocations },
     customClasses: [...l.resourceClasses.values()].filter((rc) => !rc.standard)
       .map((rc) => [rc.name, rc.id, rc.createdAt, rc.updatedAt]),
     customTraits: [...l.traits.values()].filter((t) => !t.standard).map((t) => [t.name, t.createdAt, t.updatedAt]),
-    // Only the newest commands keep their events (what a duplicate reply carries); older ones keep their seq.
-    applied: [...l.appliedCommands].map(([id, a], i, all) =>
-      [id, a.seq, all.length - i <= SNAPSHOT_EVENTS_KEPT ? a.events as unknown[] : []]),
+    applied: { ids, seqs, events },
   };
 }
 
 /** Restores a dump into a fresh ledger (standards already loaded); null if it is not a dump of this version. */
 export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
-  const d = dump as Dump;
-  if (!d || d.v !== SNAPSHOT_VERSION || !Array.isArray(d.providers)) return null;
+  const d = dump as LedgerDump;
+  if (!d || d.v !== SNAPSHOT_VERSION || !Array.isArray(d.providers) || !Array.isArray(d.strings)) return null;
   const l = fresh;
   l.lastSeq = d.lastSeq;
   l.epoch = d.epoch;
@@ -83,32 +135,61 @@ export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
     l.traits.set(name, { name, standard: false, createdAt, updatedAt });
   }
   type P = [string, string, number, string | null, string, Array<[string, Inventory]>, string[], string[], string, string];
+  const providers: ResourceProvider[] = [];
   for (const [uuid, name, generation, parentUuid, rootUuid, inventories, traits, aggregates, createdAt, updatedAt] of d.providers as P[]) {
-    l.providers.set(uuid, {
+    const rp: ResourceProvider = {
       uuid, name, generation, parentUuid, rootUuid, children: new Set(), inventories: new Map(inventories),
       usages: new Map(), allocations: new Map(), traits: new Set(traits), aggregates: new Set(aggregates), createdAt, updatedAt,
-    });
+    };
+    providers.push(rp);
+    l.providers.set(uuid, rp);
     l.providerNames.set(name, uuid);
-    for (const rc of inventories.map(([rc]) => rc)) addTo(l.providersByClass, rc, uuid);
+    for (const [rc] of inventories) addTo(l.providersByClass, rc, uuid);
     for (const t of traits) addTo(l.providersByTrait, t, uuid);
     for (const a of aggregates) addTo(l.providersByAggregate, a, uuid);
   }
   for (const rp of l.providers.values()) if (rp.parentUuid) l.providers.get(rp.parentUuid)?.children.add(rp.uuid);
-  type C = [string, string, string, number, string | null, Array<[string, Array<[string, number]>]>, string, string];
-  for (const [uuid, projectId, userId, generation, consumerType, allocs, createdAt, updatedAt] of d.consumers as C[]) {
-    const allocations = new Map<string, Map<string, number>>();
-    for (const [rpUuid, res] of allocs) {
-      const resources = new Map(res);
-      allocations.set(rpUuid, resources);
-      const rp = l.providers.get(rpUuid);
+  const { strings } = d;
+  const { uuid: uuids, fields, allocations: allocs } = d.consumers;
+  let byProject: Set<string> | undefined;
+  let lastProject = -1;
+  for (let i = 0, a = 0; i < uuids.length; i++) {
+    const uuid = uuids[i]!;
+    const f = i * CONSUMER_FIELDS;
+    const allocations = new Map<string, Resources>();
+    for (let n = fields[f + 6]!; n > 0; n--) {
+      const rp = providers[allocs[a++]!];
       if (!rp) return null;
+      const resources: Resources = new Map();
+      for (let k = allocs[a++]!; k > 0; k--) {
+        const rc = strings[allocs[a++]!]!;
+        const amount = allocs[a++]!;
+        resources.set(rc, amount);
+        rp.usages.set(rc, (rp.usages.get(rc) ?? 0) + amount);
+      }
+      allocations.set(rp.uuid, resources);
       rp.allocations.set(uuid, resources);
-      for (const [rc, n] of resources) rp.usages.set(rc, (rp.usages.get(rc) ?? 0) + n);
     }
-    l.consumers.set(uuid, { uuid, projectId, userId, generation, consumerType, allocations, createdAt, updatedAt });
-    addTo(l.consumersByProject, projectId, uuid);
+    const type = fields[f + 2]!;
+    const project = fields[f]!;
+    l.consumers.set(uuid, {
+      uuid, projectId: strings[project]!, userId: strings[fields[f + 1]!]!, generation: fields[f + 3]!,
+      consumerType: type < 0 ? null : strings[type]!, allocations,
+      createdAt: strings[fields[f + 4]!]!, updatedAt: strings[fields[f + 5]!]!,
+    });
+    // Consumers of one project tend to come in runs: look the project's set up once per run.
+    if (project !== lastProject) {
+      lastProject = project;
+      byProject = l.consumersByProject.get(strings[project]!);
+      if (!byProject) l.consumersByProject.set(strings[project]!, (byProject = new Set()));
+    }
+    byProject!.add(uuid);
   }
-  for (const [id, seq, events] of d.applied) l.appliedCommands.set(id, { seq, events: events as never });
+  const { ids, seqs, events } = d.applied;
+  const withEvents = ids.length - events.length;
+  for (let i = 0; i < ids.length; i++) {
+    l.appliedCommands.set(ids[i]!, { seq: seqs[i]!, events: (i >= withEvents ? events[i - withEvents] : []) as never });
+  }
   return l;
 }
 

@@ -5,24 +5,32 @@
  * version, or ahead of the log, and start-up falls back to full replay.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { deserialize, serialize } from 'node:v8';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
+import { Objm, setSha256Backend, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { Ledger } from '../domain/model.ts';
-import { dumpLedger, restoreLedger } from '../domain/snapshot.ts';
+import { dumpLedger, restoreLedger, type LedgerDump } from '../domain/snapshot.ts';
 
 const def = JSON.parse(readFileSync(new URL('../../streams/PLACEMENT_SNAPSHOTS.objectstore.json', import.meta.url), 'utf8')) as {
   bucket: string; description: string; storage: 'file' | 'memory'; replicas: number;
 };
 const OBJECT = 'ledger';
 const LOAD_TIMEOUT_MS = 60_000;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+
+/**
+ * A number column as a typed array: v8.serialize copies one as raw bytes, several times faster
+ * both ways than an array of numbers (1M consumers: 0.5 s instead of 1.3 s to read back).
+ */
+const column = (xs: readonly number[]): Int32Array | Float64Array =>
+  xs.every((x) => x === (x | 0)) ? Int32Array.from(xs) : Float64Array.from(xs);
 
 export class SnapshotStore {
   private constructor(private readonly os: ObjectStore) {}
 
   static async open(nc: NatsConnection): Promise<SnapshotStore> {
+    // The object store checks a SHA-256 digest of every object both ways; node:crypto's is
+    // many times faster than the pure-JS default (process-wide setting, same digests).
+    setSha256Backend('native');
     const os = await new Objm(nc).create(def.bucket, {
       description: def.description, storage: def.storage === 'file' ? StorageType.File : StorageType.Memory,
       replicas: def.replicas,
@@ -32,8 +40,13 @@ export class SnapshotStore {
 
   /** `logCreated`: the log stream's creation time, so a snapshot of an older log is never used. */
   async save(ledger: Ledger, logCreated: string): Promise<{ seq: number; bytes: number }> {
-    // gzip at speed 1: several times smaller, so it stores and loads several times faster.
-    const bytes = gzipSync(encoder.encode(JSON.stringify({ log: logCreated, ledger: dumpLedger(ledger) })), { level: 1 });
+    // v8.serialize of the columnar dump, not compressed: gzip would halve it but cost more time
+    // (at 1M consumers 1.2 s to compress, 0.7 s to expand) than it saves in transfer.
+    const dump = dumpLedger(ledger);
+    const packed: LedgerDump = {
+      ...dump, consumers: { ...dump.consumers, fields: column(dump.consumers.fields), allocations: column(dump.consumers.allocations) },
+    };
+    const bytes = serialize({ log: logCreated, ledger: packed });
     await this.os.putBlob({ name: OBJECT }, bytes);
     return { seq: ledger.lastSeq, bytes: bytes.length };
   }
@@ -45,7 +58,8 @@ export class SnapshotStore {
       const blob = await Promise.race([this.os.getBlob(OBJECT),
         new Promise<null>((r) => setTimeout(() => r(null), LOAD_TIMEOUT_MS).unref())]);
       if (!blob) return null;
-      const parsed = JSON.parse(decoder.decode(gunzipSync(blob))) as { log?: string; ledger?: unknown };
+      const parsed = deserialize(blob) as { log?: string; ledger?: unknown } | null;
+      if (!parsed || typeof parsed !== 'object') return null;
       if (parsed.log !== logCreated) return null;
       const restored = restoreLedger(fresh, parsed.ledger);
       if (!restored || restored.lastSeq > logLastSeq) return null;

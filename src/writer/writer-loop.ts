@@ -17,7 +17,7 @@ import { AppendUnknownError, FencedError } from '../log/append.ts';
 import { reject, type Rejection } from '../domain/rejections.ts';
 import { APPLIED_COMMANDS_MAX } from '../domain/model.ts';
 import { BoundedMap } from '../domain/bounded-map.ts';
-import { evolveRecord, remember } from '../domain/evolve.ts';
+import { evolveRecord, remember, ReplayFold } from '../domain/evolve.ts';
 import { parseCommand } from '../commands/schema.ts';
 import { applyCommand } from './apply.ts';
 
@@ -133,14 +133,16 @@ export class WriterLoop<I extends Inbound> {
     const restored = await this.o.loadSnapshot?.(this.o.createLedger(), info.created, info.lastSeq) ?? null;
     const ledger = restored ?? this.o.createLedger();
     let events = 0;
+    const fold = new ReplayFold(ledger);
     ledger.lastSeq = await this.log.replay(ledger.lastSeq + 1, (batch, seq) => {
       ledger.epoch = Math.max(ledger.epoch, batch.epoch);
       for (const r of batch.records) {
-        evolveRecord(ledger, r, seq);
+        fold.record(r, seq);
         events += r.events.length;
       }
       ledger.lastSeq = seq;
     });
+    fold.finish();
     this.ledgerRef = ledger;
     this.eventsSinceSnapshot = events;
     this.o.log(`writer: ${restored ? `snapshot at seq ${restored.lastSeq} + ` : ''}replayed ${events} events ` +

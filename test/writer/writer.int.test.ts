@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { serialize } from 'node:v8';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
@@ -8,7 +9,7 @@ import { NatsWriter } from '../../src/writer/nats-writer.ts';
 import { NatsCommandClient } from '../../src/commands/nats-client.ts';
 import { createLedger } from '../../src/domain/state.ts';
 import { loadStandards } from '../../src/data/standards.ts';
-import { ledgerState } from '../../src/domain/snapshot.ts';
+import { dumpLedger, ledgerState } from '../../src/domain/snapshot.ts';
 import { replayLog } from '../../src/log/replay.ts';
 import { appendBatch } from '../../src/log/append.ts';
 import type { Command } from '../../src/domain/commands.ts';
@@ -129,6 +130,14 @@ describe('single writer on JetStream', () => {
     await w3.start();
     expect(ledgerState(w3.ledger())).toEqual(before);
     await w3.stop();
+    // A readable snapshot of another version (or of another log) is ignored too.
+    const created = (await jsm.streams.info('PLACEMENT_LOG')).created;
+    await os.putBlob({ name: 'ledger' }, serialize({ log: created, ledger: { ...dumpLedger(w3.ledger()), v: 1 } }));
+    const w4 = newWriter({ snapshots, log: (m: string) => fromSnap.push(m) });
+    await w4.start();
+    expect(ledgerState(w4.ledger())).toEqual(before);
+    expect(fromSnap.filter((l) => /snapshot at seq \d+ \+ replayed/.test(l))).toHaveLength(1);
+    await w4.stop();
     client.close();
   });
 
