@@ -17,8 +17,12 @@ const name = z.string().min(1).max(200);
  * one is refused by the core as not found (404), as Placement does.
  */
 const ref = z.string().min(1).max(1024);
-/** Any integer: a generation that cannot match is a conflict (409), not a bad request. */
-const generation = z.number().int();
+/**
+ * Any integer, however large: a generation that cannot match is a conflict
+ * (409), not a bad request. (zod's .int() stops at 2**53 - 1.)
+ */
+const anyInteger = () => z.number().refine(Number.isInteger).meta({ type: 'integer' });
+const generation = anyInteger();
 const externalId = z.string().min(1).max(255);
 
 const inventory = z.strictObject({
@@ -45,7 +49,7 @@ const consumerAllocations = z.strictObject({
   consumerGeneration: generation.nullable().optional(),
   consumerType: z.string().regex(/^[A-Z0-9_]+$/).max(255).optional(),
   // Amounts past max_unit are refused by the core as a constraint violation (409), as Placement does.
-  allocations: z.record(ref, z.record(className, z.number().int().min(0))),
+  allocations: z.record(ref, z.record(className, anyInteger().min(0))),
 });
 
 export const commandSchema = z.discriminatedUnion('type', [

@@ -232,6 +232,16 @@ const STRICT_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 const uuidFormat = (test: (s: string) => boolean) =>
   z.string().refine(test, { params: { validator: 'format', format: 'uuid' } }).meta({ format: 'uuid' });
 
+/**
+ * JSON Schema's `"type": "integer"`, unbounded: Python's ints have no
+ * maximum, so a generation of 2**63 passes upstream's schema and then fails
+ * to match (409), and an amount of 2**53 fails max_unit (409). zod's
+ * z.int() stops at 2**53 - 1, which would make those a 400. Values past
+ * 2**53 arrive as the nearest double; they can only ever be refused later.
+ */
+export const anyInteger = () =>
+  z.number().refine(Number.isInteger, { params: { validator: 'type' } }).meta({ type: 'integer' });
+
 /** Body uuids: Placement's own, loose format checker (dashes optional). */
 export const uuidLike = uuidFormat(isUuidLike);
 /** Query uuids: jsonschema's default checker (dashed form required). */

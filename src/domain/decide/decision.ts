@@ -12,3 +12,11 @@ export type Decision =
 
 export const accept = (...events: PlacementEvent[]): Decision => ({ events });
 export const refuse = (rejection: Rejection): Decision => ({ rejection });
+
+/**
+ * An integer as Python prints it: every digit, where String() would write
+ * 9223372036854776000 or 1e+21 for values past 2**53 (a generation given
+ * that large can only conflict, and the conflict's text echoes it).
+ */
+export const intText = (n: number): string =>
+  Number.isInteger(n) && !Number.isSafeInteger(n) ? BigInt(n).toString() : String(n);
