@@ -98,7 +98,8 @@ describe('over a real server', () => {
     const bytes = (s: string) => Buffer.from(s, 'latin1');
     const rp = await exchange(port, Buffer.concat([bytes('GET /resource_providers/'), Buffer.from('é'), bytes(` HTTP/1.1\r\n${H}\r\n`)]));
     expect(rp.status).toBe(404);
-    expect(detailOf(rp.text)).toContain('No resource provider with uuid');
+    // Upstream reads path bytes as Latin-1: UTF-8 é comes back as 'Ã©'.
+    expect(detailOf(rp.text)).toContain('No resource provider with uuid \u00c3\u00a9 found');
     const trait = await exchange(port, bytes(`PUT /traits/CUSTOM_\xe9 HTTP/1.1\r\n${H}content-length: 0\r\n\r\n`));
     expect(trait.status).toBe(400);
     const query = await exchange(port, Buffer.concat([bytes('GET /resource_providers?name='), Buffer.from('é'), bytes(` HTTP/1.1\r\n${H}\r\n`)]));
@@ -113,6 +114,19 @@ describe('over a real server', () => {
     const trait = await exchange(port, `PUT /traits/CUSTOM_A\\B HTTP/1.1\r\n${H}content-length: 0\r\n\r\n`);
     expect(trait.status).toBe(400);
     expect(detailOf(trait.text)).toContain('The trait is invalid.');
+  });
+
+  it('%2F separates segments, as in the PATH_INFO upstream routes on', async () => {
+    const inv = await exchange(port, `GET /resource_providers/${RP}%2Finventories HTTP/1.1\r\n${H}\r\n`);
+    expect(inv.status).toBe(200);
+    for (const [method, path] of [['PUT', '/traits/CUSTOM%2FX'], ['PUT', '/resource_classes/CUSTOM_A%2F'],
+      ['GET', '/allocations/abc%2Fdef'], ['DELETE', '/resource_providers/abc%2Fdef']]) {
+      const res = await exchange(port, `${method} ${path} HTTP/1.1\r\n${H}content-length: 0\r\n\r\n`);
+      expect(res.status, path).toBe(404);
+    }
+    // A literal % is decoded once only.
+    const pct = await exchange(port, `PUT /traits/CUSTOM_%2541 HTTP/1.1\r\n${H}content-length: 0\r\n\r\n`);
+    expect(pct.status).toBe(400);
   });
 
   it('a body shorter than its Content-Length: 408 in Placement format and the socket closed, nothing written', async () => {
