@@ -181,7 +181,8 @@ export function errorRequest(c: Context<AppEnv>): ErrorRequest {
     method: c.req.method,
     microversion: c.get('microversion'),
     requestId: c.get('requestId'),
-    acceptHeader: c.req.header('accept') ?? null,
+    // Upstream's request log sets a missing or */* Accept to application/json before anything else runs.
+    acceptHeader: c.get('accept') ?? c.req.header('accept') ?? null,
     contentType: c.req.header('content-type') ?? null,
   };
 }
