@@ -9,7 +9,7 @@ describe('resource providers', () => {
     const { app } = makeApp();
     const old = await call(app, '/resource_providers', { method: 'POST', version: '1.19', body: { name: 'a', uuid: RP } });
     expect(old.status).toBe(201);
-    expect(old.headers.get('location')).toBe(`/resource_providers/${RP}`);
+    expect(old.headers.get('location')).toBe(`http://localhost/resource_providers/${RP}`);
     expect(old.headers.get('content-type')).toBeNull();
     const created = await call(app, '/resource_providers', { method: 'POST', version: '1.20', body: { name: 'b' } });
     expect(created.status).toBe(200);
