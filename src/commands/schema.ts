@@ -11,7 +11,8 @@ const MAX_INT = 2147483647;
 const uuid = z.string().regex(/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/);
 const className = z.string().regex(/^[A-Z0-9_]+$/).max(255);
 const traitName = z.string().regex(/^[A-Z0-9_]+$/).max(255);
-const name = z.string().min(1).max(200);
+/** Provider names: the core refuses an empty one on create (upstream's "name is required"), not on rename. */
+const name = z.string().max(200);
 /**
  * Names of things that must already exist: any string, so that a malformed
  * one is refused by the core as not found (404), as Placement does.
