@@ -26,8 +26,8 @@ const record = {
   allocation_ratio: z.number().max(SQL_SP_FLOAT_MAX).optional(),
 };
 
-/** PUT /resource_providers/{uuid}/inventories/{rc}. */
-export const putInventory = z.strictObject({ resource_provider_generation: anyInteger(), ...record });
+/** PUT /resource_providers/{uuid}/inventories/{rc}; upstream lists 'total' first in 'required'. */
+export const putInventory = z.strictObject({ ...record, resource_provider_generation: anyInteger() });
 
 /** POST /resource_providers/{uuid}/inventories: the class in the body, no generation. */
 export const postInventory = z.strictObject({
