@@ -65,6 +65,10 @@ describe('a generation past 2**53 is a conflict, not a bad request', () => {
     const { app } = await seeded();
     const res = await call(app, `/allocations/${C1}`, { method: 'PUT', version: V, body: alloc('1', '9223372036854775808') });
     expect(res.json.errors[0].detail).toContain('expected 1 but got 9223372036854775808');
+    // A float literal that large passes as an integer upstream too, echoed as Python's repr.
+    const float = await call(app, `/allocations/${C1}`, { method: 'PUT', version: V, body: alloc('1', '1e300') });
+    expect(float.status).toBe(409);
+    expect(float.json.errors[0].detail).toContain('expected 1 but got 1e+300');
   });
 });
 
