@@ -3,11 +3,11 @@
  * `npm start`: the Placement service on HOST:PORT. Exits non-zero if it
  * cannot start, and stops its children on SIGTERM / SIGINT.
  */
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { configFromEnv } from './config.ts';
 import { startService } from './service.ts';
 import { createApp } from './http/app.ts';
-import { handleClientError } from './http/client-error.ts';
+import { createPlacementServer } from './http/node-server.ts';
 
 const config = configFromEnv();
 const quiet = config.logLevel === 'warn' || config.logLevel === 'error';
@@ -28,11 +28,12 @@ service.writer.whenFenced((e) => {
 });
 
 const app = createApp({ ledger: () => service.writer.ledger(), writer: service.client, profile: config.profile });
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  log(`placement-ts: listening on http://${config.host}:${info.port} (nats ${service.natsUrl})`);
+// Timeouts, and Placement's answers to requests Node's parser refuses: src/http/node-server.ts.
+const server = createPlacementServer(app.fetch);
+server.listen(config.port, config.host, () => {
+  const { port } = server.address() as AddressInfo;
+  log(`placement-ts: listening on http://${config.host}:${port} (nats ${service.natsUrl})`);
 });
-// Requests Node's parser refuses (a non-integer Content-Length) still get Placement's answer.
-server.on('clientError', handleClientError);
 server.on('error', (err) => {
   console.error(`placement-ts: HTTP server: ${err.message}`);
   void shutdown(1);

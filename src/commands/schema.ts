@@ -11,14 +11,23 @@ const MAX_INT = 2147483647;
 const uuid = z.string().regex(/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/);
 const className = z.string().regex(/^[A-Z0-9_]+$/).max(255);
 const traitName = z.string().regex(/^[A-Z0-9_]+$/).max(255);
-const name = z.string().min(1).max(200);
+/** Provider names: the core refuses an empty one on create (upstream's "name is required"), not on rename. */
+const name = z.string().max(200);
 /**
- * Names of things that must already exist: any string, so that a malformed
- * one is refused by the core as not found (404), as Placement does.
+ * Names of things that must already exist (providers, classes, traits,
+ * consumers): any string, so that a malformed or overlong one is refused
+ * by the core as not found (404) or in conflict, as Placement does. The
+ * bound is only the largest request body the HTTP front takes.
  */
-const ref = z.string().min(1).max(1024);
-/** Any integer: a generation that cannot match is a conflict (409), not a bad request. */
-const generation = z.number().int();
+const ref = z.string().min(1).max(1024 * 1024);
+/** Consumer uuids: a strict uuid, or what upstream's loose UUID_PATTERN lets a POST /allocations key be. */
+const consumerUuid = z.union([uuid, z.string().regex(/^[0-9a-fA-F-]{36}$/)]);
+/**
+ * Any integer, however large: a generation that cannot match is a conflict
+ * (409), not a bad request. (zod's .int() stops at 2**53 - 1.)
+ */
+const anyInteger = () => z.number().refine(Number.isInteger).meta({ type: 'integer' });
+const generation = anyInteger();
 const externalId = z.string().min(1).max(255);
 
 const inventory = z.strictObject({
@@ -31,21 +40,21 @@ const inventory = z.strictObject({
 });
 
 const inventoryChange = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('replace'), inventories: z.record(className, inventory) }),
-  z.strictObject({ kind: z.literal('add'), resourceClass: className, inventory }),
+  z.strictObject({ kind: z.literal('replace'), inventories: z.record(ref, inventory) }),
+  z.strictObject({ kind: z.literal('add'), resourceClass: ref, inventory }),
   z.strictObject({ kind: z.literal('update'), resourceClass: ref, inventory }),
   z.strictObject({ kind: z.literal('delete'), resourceClass: ref }),
   z.strictObject({ kind: z.literal('delete-all') }),
 ]);
 
 const consumerAllocations = z.strictObject({
-  consumerUuid: uuid,
+  consumerUuid,
   projectId: externalId,
   userId: externalId,
   consumerGeneration: generation.nullable().optional(),
   consumerType: z.string().regex(/^[A-Z0-9_]+$/).max(255).optional(),
   // Amounts past max_unit are refused by the core as a constraint violation (409), as Placement does.
-  allocations: z.record(ref, z.record(className, z.number().int().min(0))),
+  allocations: z.record(ref, z.record(ref, anyInteger().min(0))),
 });
 
 export const commandSchema = z.discriminatedUnion('type', [
@@ -78,7 +87,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('DeleteAllocations'), consumerUuid: ref }),
   z.strictObject({
     type: z.literal('Reshape'),
-    inventories: z.record(ref, z.strictObject({ generation, inventories: z.record(className, inventory) }))
+    inventories: z.record(ref, z.strictObject({ generation, inventories: z.record(ref, inventory) }))
       .refine((r) => Object.keys(r).length > 0, 'at least one provider'),
     allocations: z.array(consumerAllocations),
   }),

@@ -13,7 +13,7 @@ import { contentLengthCheck } from './middleware/content.ts';
 import { cors } from './middleware/cors.ts';
 import { microversion } from './middleware/microversion.ts';
 import { noauth } from './middleware/noauth.ts';
-import { rawPathCheck } from './middleware/raw-path.ts';
+import { rawPathCheck, wsgiPath } from './middleware/raw-path.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { aggregateRoutes } from './aggregates/index.ts';
 import { allocationCandidateRoutes } from './allocation-candidates/index.ts';
@@ -33,7 +33,7 @@ export type { Deps } from './env.ts';
 export function createApp(deps: Deps): Hono<AppEnv> {
   const profile = deps.profile ?? 'default';
   const table = new RouteTable();
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ getPath: wsgiPath });
 
   app.use(requestContext({ ...deps, profile }));
   if (profile === 'cors') app.use(cors());

@@ -64,6 +64,7 @@ const RAW_STATUS: Readonly<Record<number, { title: string; explanation: string }
   404: { title: 'Not Found', explanation: 'The resource could not be found.' },
   405: { title: 'Method Not Allowed', explanation: '' },
   406: { title: 'Not Acceptable', explanation: CLIENT_ERROR },
+  408: { title: 'Request Timeout', explanation: 'The server has waited too long for the request to be sent by the client.' },
   409: { title: 'Conflict', explanation: 'There was a conflict when trying to complete your request.' },
   413: { title: 'Request Entity Too Large', explanation: 'The body of your request was too large for this server.' },
   415: { title: 'Unsupported Media Type', explanation: CLIENT_ERROR },
@@ -180,7 +181,8 @@ export function errorRequest(c: Context<AppEnv>): ErrorRequest {
     method: c.req.method,
     microversion: c.get('microversion'),
     requestId: c.get('requestId'),
-    acceptHeader: c.req.header('accept') ?? null,
+    // Upstream's request log sets a missing or */* Accept to application/json before anything else runs.
+    acceptHeader: c.get('accept') ?? c.req.header('accept') ?? null,
     contentType: c.req.header('content-type') ?? null,
   };
 }

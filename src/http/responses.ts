@@ -18,6 +18,24 @@ export function empty(status: 201 | 204, headers: Record<string, string> = {}): 
   return new Response(null, { status, headers: status === 201 ? { ...headers, 'content-length': '0' } : headers });
 }
 
+/** The schemes Python's urljoin resolves against (urllib.parse.uses_relative). */
+const RELATIVE_SCHEMES = new Set(['', 'ftp', 'http', 'gopher', 'nntp', 'imap', 'wais', 'file', 'https', 'shttp',
+  'mms', 'prospero', 'rtsp', 'rtspu', 'sftp', 'svn', 'svn+ssh', 'ws', 'wss']);
+
+/**
+ * A Location header's value. Placement sets a path and webob makes it
+ * absolute against the request's URL: the Host header, and the scheme the
+ * front server reports (X-Forwarded-Proto, as upstream's uwsgi honours it).
+ * A scheme urljoin cannot use leaves the path relative, as there.
+ */
+export function locationOf(c: Context<AppEnv>, path: string): string {
+  const url = new URL(c.req.url);
+  const forwarded = c.req.header('x-forwarded-proto');
+  const scheme = forwarded === undefined ? url.protocol.slice(0, -1) : forwarded.toLowerCase();
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme) || !RELATIVE_SCHEMES.has(scheme)) return path;
+  return `${scheme}://${url.host}${path}`;
+}
+
 /** An HTTP date (RFC 7231) for an ISO time, or now. */
 export const httpDate = (iso?: string | null): string => (iso ? new Date(iso) : new Date()).toUTCString();
 

@@ -83,6 +83,14 @@ function valueAt(input: unknown, path: readonly Segment[]): unknown {
   return v;
 }
 
+/** jsonschema's list of the types a node allows, as its "is not of type" message prints them. */
+function typeText(node: AnySchema): string {
+  const declared = (z.globalRegistry.get(node) as { type?: unknown } | undefined)?.type;
+  if (typeof declared === 'string') return pyRepr(declared);
+  if (Array.isArray(declared)) return declared.map((t) => pyRepr(String(t))).join(', ');
+  return pyRepr(jsonType(node));
+}
+
 function jsonType(node: AnySchema): string {
   const d = def(node);
   if (d.type === 'number') {
@@ -112,8 +120,7 @@ function locate(issue: Issue, root: AnySchema, input: unknown): Located {
           schemaPath: p.schemaPath, schema: p.node, instancePath: parentPath, instance: p.instance };
       }
       const p = at(path);
-      const type = jsonType(p.node);
-      return { validator: 'type', message: `${pyRepr(p.instance)} is not of type ${pyRepr(type)}`,
+      return { validator: 'type', message: `${pyRepr(p.instance)} is not of type ${typeText(p.node)}`,
         schemaPath: p.schemaPath, schema: p.node, instancePath: path, instance: p.instance };
     }
     case 'unrecognized_keys': {
@@ -182,6 +189,9 @@ function locate(issue: Issue, root: AnySchema, input: unknown): Located {
       if (params.validator === 'format') {
         return { ...base, validator: 'format', message: `${pyRepr(p.instance)} is not a ${pyRepr(params.format ?? '')}` };
       }
+      if (params.validator === 'type') {
+        return { ...base, validator: 'type', message: `${pyRepr(p.instance)} is not of type ${typeText(p.node)}` };
+      }
       return { ...base, validator: params.validator ?? 'custom', message: params.message ?? issue.message };
     }
     default: {
@@ -220,6 +230,8 @@ function placementShape(doc: unknown): unknown {
     if ((k === 'minimum' && v === -SAFE_INT) || (k === 'maximum' && v === SAFE_INT)) continue;
     out[k] = placementShape(v);
   }
+  // A declared list of types (`.meta({ type: [...] })` on a nullable) replaces the anyOf zod writes.
+  if (Array.isArray(out.type) && Array.isArray(out.anyOf)) delete out.anyOf;
   const names = src.propertyNames as { pattern?: string } | undefined;
   if (names?.pattern !== undefined) {
     out.patternProperties = { [names.pattern]: out.additionalProperties ?? {} };

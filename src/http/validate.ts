@@ -122,6 +122,48 @@ export function utf8ErrorText(bytes: Uint8Array): string | undefined {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
+ * How long a body may pause before the request is given up: a body shorter
+ * than its Content-Length would otherwise hold the socket until Node's
+ * request timeout. Upstream's uwsgi gives up after its 4 s socket timeout
+ * with a 500 ("timeout during read"); we answer 408, on a closed connection
+ * (what is left of the body cannot be told from a next request).
+ */
+export const BODY_IDLE_TIMEOUT_MS = 4_000;
+
+/** The client stopped sending (or hung up) before the body was complete. */
+function incompleteBody(received: number, expected: string | undefined): HttpError {
+  return new HttpError({
+    status: 408, raised: true, headers: { connection: 'close' },
+    detail: `The request body ended after ${received} of ${expected ?? 'its'} bytes.`,
+  });
+}
+
+/** Every byte of a Node request body; 408 when it stalls for `idleMs` or is cut short. */
+export function readIncoming(incoming: IncomingMessage, idleMs = BODY_IDLE_TIMEOUT_MS): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (err?: HttpError) => {
+      clearTimeout(timer);
+      incoming.off('data', onData).off('end', onEnd).off('aborted', onCut).off('error', onCut).off('close', onClose);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks, received));
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(incompleteBody(received, incoming.headers['content-length'])), idleMs);
+    };
+    const onData = (chunk: Buffer) => { chunks.push(chunk); received += chunk.length; arm(); };
+    const onEnd = () => finish();
+    const onCut = () => finish(incompleteBody(received, incoming.headers['content-length']));
+    const onClose = () => { if (!incoming.complete) onCut(); };
+    incoming.on('data', onData).on('end', onEnd).on('aborted', onCut).on('error', onCut).on('close', onClose);
+    arm();
+  });
+}
+
+/**
  * The raw body. Served by @hono/node-server with a Content-Length (already
  * checked against the body limit), it is read straight off the Node stream:
  * building the Web Request and its body stream costs more than the rest of
@@ -131,9 +173,7 @@ async function bodyBytes(c: Context<AppEnv>): Promise<Uint8Array> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming && incoming.headers['content-length'] !== undefined && !incoming.readableEnded &&
       incoming.readableFlowing === null) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readIncoming(incoming);
     return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   }
   return new Uint8Array(await c.req.arrayBuffer());
@@ -231,6 +271,16 @@ const STRICT_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 const uuidFormat = (test: (s: string) => boolean) =>
   z.string().refine(test, { params: { validator: 'format', format: 'uuid' } }).meta({ format: 'uuid' });
+
+/**
+ * JSON Schema's `"type": "integer"`, unbounded: Python's ints have no
+ * maximum, so a generation of 2**63 passes upstream's schema and then fails
+ * to match (409), and an amount of 2**53 fails max_unit (409). zod's
+ * z.int() stops at 2**53 - 1, which would make those a 400. Values past
+ * 2**53 arrive as the nearest double; they can only ever be refused later.
+ */
+export const anyInteger = () =>
+  z.number().refine(Number.isInteger, { params: { validator: 'type' } }).meta({ type: 'integer' });
 
 /** Body uuids: Placement's own, loose format checker (dashes optional). */
 export const uuidLike = uuidFormat(isUuidLike);

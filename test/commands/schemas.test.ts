@@ -15,4 +15,18 @@ describe('command schemas', () => {
     expect(!r.ok && r.detail).toMatch(/uuid/);
     expect(parseCommand({ type: 'Bogus' }).ok).toBe(false);
   });
+
+  it('takes any integer as a generation or amount, past 2**53 too (the core refuses it, 409)', () => {
+    const rp = '11111111-1111-4111-8111-111111111111';
+    const cmd = (generation: number, amount: number) => ({
+      type: 'ReplaceAllocations', consumers: [{ consumerUuid: rp, projectId: 'p', userId: 'u',
+        consumerGeneration: generation, allocations: { [rp]: { VCPU: amount } } }], via: 'put',
+    });
+    for (const n of [2 ** 53, 2 ** 63, 1e30]) {
+      expect(parseCommand({ type: 'SetProviderTraits', uuid: rp, generation: n, traits: [] }).ok).toBe(true);
+      expect(parseCommand(cmd(n, n)).ok).toBe(true);
+    }
+    expect(parseCommand(cmd(1.5, 1)).ok).toBe(false);
+    expect(parseCommand(cmd(1, 1.5)).ok).toBe(false);
+  });
 });

@@ -7,11 +7,29 @@ import { createApp } from '../../src/http/app.ts';
 import { loadStandards } from '../../src/data/standards.ts';
 import { createLedger } from '../../src/domain/state.ts';
 import { LocalWriter } from '../../src/writer/local-writer.ts';
+import { parseCommand } from '../../src/commands/schema.ts';
+import type { CommandResult, SubmitMeta, Writer } from '../../src/commands/writer-port.ts';
+import type { Command } from '../../src/domain/commands.ts';
+
+/**
+ * The LocalWriter behind the command schema the NATS writer checks every
+ * command against: a command the HTTP front builds but the schema refuses
+ * would be a 400 "Invalid command" in service, so here it fails the test.
+ */
+class SchemaCheckedWriter implements Writer {
+  constructor(private readonly inner: Writer) {}
+
+  submit(command: Command, meta: SubmitMeta): Promise<CommandResult> {
+    const parsed = parseCommand(command);
+    if (!parsed.ok) throw new Error(`the command schema refuses what the HTTP front built: ${parsed.detail}`);
+    return this.inner.submit(command, meta);
+  }
+}
 
 export function makeApp(profile = 'default') {
   const ledger = createLedger(loadStandards());
   const writer = new LocalWriter(ledger);
-  const app = createApp({ ledger: () => ledger, writer, profile });
+  const app = createApp({ ledger: () => ledger, writer: new SchemaCheckedWriter(writer), profile });
   return { app, ledger, writer };
 }
 

@@ -55,6 +55,10 @@ describe('inventories', () => {
     expect(r.json.errors[0].detail).toContain("Failed validating 'minimum' in schema['properties']['total']");
     const missing = await call('POST', inventories, { resource_class: 'DISK_GB' });
     expect(missing.json.errors[0].detail).toContain("'total' is a required property");
+    // PUT of one inventory, as upstream's schema orders 'required': total first.
+    const empty = await call('PUT', `${inventories}/DISK_GB`, {});
+    expect(empty.json.errors[0].detail).toContain("'total' is a required property");
+    expect(empty.json.errors[0].detail).toContain("'required': ['total', 'resource_provider_generation']");
     const big = await call('POST', inventories, { resource_class: 'DISK_GB', total: 2147483648 });
     expect(big.json.errors[0].detail).toContain("Failed validating 'maximum'");
     const malformed = await call('POST', inventories, '{"foo": }');

@@ -14,7 +14,7 @@ describe('resource classes', () => {
     expect(list.headers.get('last-modified')).toMatch(/GMT$/);
     const created = await call(app, '/resource_classes', { method: 'POST', version: '1.2', body: { name: 'CUSTOM_A' } });
     expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe('/resource_classes/CUSTOM_A');
+    expect(created.headers.get('location')).toBe('http://localhost/resource_classes/CUSTOM_A');
     expect(created.headers.get('content-type')).toBeNull();
     const again = await call(app, '/resource_classes', { method: 'POST', version: '1.2', body: { name: 'CUSTOM_A' } });
     expect(again.status).toBe(409);

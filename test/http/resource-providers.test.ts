@@ -9,7 +9,7 @@ describe('resource providers', () => {
     const { app } = makeApp();
     const old = await call(app, '/resource_providers', { method: 'POST', version: '1.19', body: { name: 'a', uuid: RP } });
     expect(old.status).toBe(201);
-    expect(old.headers.get('location')).toBe(`/resource_providers/${RP}`);
+    expect(old.headers.get('location')).toBe(`http://localhost/resource_providers/${RP}`);
     expect(old.headers.get('content-type')).toBeNull();
     const created = await call(app, '/resource_providers', { method: 'POST', version: '1.20', body: { name: 'b' } });
     expect(created.status).toBe(200);
@@ -70,5 +70,19 @@ describe('resource providers', () => {
     const r = await call(app, `/resource_providers/${RP}`, { method: 'PUT', body: { bogus: 1 } });
     expect(r.status).toBe(404);
     expect(r.text).toContain(`No resource provider with uuid ${RP} found`);
+  });
+
+  it('an empty name: refused on create with upstream\'s reason, accepted on rename', async () => {
+    const { app, ledger } = makeApp();
+    const created = await call(app, '/resource_providers', { method: 'POST', version: '1.39', body: { name: '', uuid: RP } });
+    expect(created.status).toBe(400);
+    expect(created.json.errors[0].detail).toContain(
+      `Unable to create resource provider "", ${RP}: Object action create failed because: name is required`);
+    expect(ledger.providers.size).toBe(0);
+    expect((await call(app, '/resource_providers', { method: 'POST', version: '1.39', body: { name: 'a', uuid: RP } }))
+      .status).toBe(200);
+    const renamed = await call(app, `/resource_providers/${RP}`, { method: 'PUT', version: '1.39', body: { name: '' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json.name).toBe('');
   });
 });

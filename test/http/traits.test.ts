@@ -17,7 +17,7 @@ describe('/traits', () => {
     const { app } = makeApp();
     const first = await call(app, '/traits/CUSTOM_TRAIT_1', put('CUSTOM_TRAIT_1'));
     expect(first.status).toBe(201);
-    expect(first.headers.get('location')).toBe('/traits/CUSTOM_TRAIT_1');
+    expect(first.headers.get('location')).toBe('http://localhost/traits/CUSTOM_TRAIT_1');
     expect(first.headers.get('content-type')).toBeNull();
     expect(first.headers.get('cache-control')).toBeNull();
     const again = await call(app, '/traits/CUSTOM_TRAIT_1', put('CUSTOM_TRAIT_1', '1.15'));

@@ -9,7 +9,7 @@ import type { ConsumerAllocations, DeleteAllocations, ReplaceAllocations } from 
 import type { AllocationsReplaced, ConsumerAllocationsSet } from '../events.ts';
 import { fits, violatesConstraints } from '../capacity.ts';
 import { reject, type Rejection } from '../rejections.ts';
-import { accept, refuse, type Decision } from './decision.ts';
+import { accept, intText, refuse, type Decision } from './decision.ts';
 
 export function decideReplaceAllocations(ledger: Ledger, cmd: ReplaceAllocations): Decision {
   const refused = consumersRefused(ledger, cmd.consumers);
@@ -147,11 +147,12 @@ function consumerGenerationConflict(ledger: Ledger, c: ConsumerAllocations): str
   if (c.consumerGeneration === undefined) return null;
   const existing = ledger.consumers.get(c.consumerUuid);
   if (existing) {
+    const given = c.consumerGeneration === null ? 'None' : intText(c.consumerGeneration);
     return existing.generation === c.consumerGeneration ? null
-      : `consumer generation conflict - expected ${existing.generation} but got ${c.consumerGeneration ?? 'None'}`;
+      : `consumer generation conflict - expected ${existing.generation} but got ${given}`;
   }
   return c.consumerGeneration === null ? null
-    : `consumer generation conflict - expected null but got ${c.consumerGeneration}`;
+    : `consumer generation conflict - expected null but got ${intText(c.consumerGeneration)}`;
 }
 
 function usedByConsumers(ledger: Ledger, consumers: Set<string>, rpUuid: string, rc: string): number {

@@ -50,6 +50,10 @@ export function decideChangeInventories(ledger: Ledger, cmd: ChangeInventories):
       const bad = capacityError(rp, [[change.resourceClass, change.inventory]], cmd.reservedMayEqualTotal);
       if (bad) return refuse(reject('BadRequest',
         `Unable to update inventory for resource provider ${rp.uuid}: ${bad}`));
+      // Upstream looks the class up when it writes, after the capacity check: 404.
+      if (!ledger.resourceClasses.has(change.resourceClass)) {
+        return refuse(reject('NotFound', `No such resource class ${change.resourceClass}.`));
+      }
       if (!current.has(change.resourceClass)) {
         return refuse(reject('BadRequest', `No inventory record with resource class for resource provider ` +
           `${rp.uuid}: No inventory of class ${change.resourceClass} found.`));
@@ -59,8 +63,10 @@ export function decideChangeInventories(ledger: Ledger, cmd: ChangeInventories):
     }
     case 'delete': {
       if (!current.has(change.resourceClass)) {
-        return refuse(reject('NotFound', `No inventory of class ${change.resourceClass} found for delete: ` +
-          `No inventory of class ${change.resourceClass} found.`));
+        const why = ledger.resourceClasses.has(change.resourceClass)
+          ? `No inventory of class ${change.resourceClass} found for delete`
+          : `No such resource class ${change.resourceClass}.`;
+        return refuse(reject('NotFound', `No inventory of class ${change.resourceClass} found for delete: ${why}`));
       }
       next = new Map(current);
       next.delete(change.resourceClass);

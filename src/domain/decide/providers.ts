@@ -13,6 +13,10 @@ const actionFailed = (action: string, reason: string) =>
   `Object action ${action} failed because: ${reason}`;
 
 export function decideCreateProvider(ledger: Ledger, cmd: CreateResourceProvider): Decision {
+  const cannot = (reason: string) => refuse(reject('BadRequest',
+    `Unable to create resource provider "${cmd.name}", ${cmd.uuid}: ${actionFailed('create', reason)}`));
+  // Checked before any lookup, as upstream's create() does; a rename to '' is allowed.
+  if (cmd.name === '') return cannot('name is required');
   const dupes: string[] = [];
   if (ledger.providers.has(cmd.uuid)) dupes.push(`uuid: ${cmd.uuid}`);
   if (ledger.providerNames.has(cmd.name)) dupes.push(`name: ${cmd.name}`);
@@ -22,8 +26,6 @@ export function decideCreateProvider(ledger: Ledger, cmd: CreateResourceProvider
   }
   let rootUuid = cmd.uuid;
   if (cmd.parentUuid !== null) {
-    const cannot = (reason: string) => refuse(reject('BadRequest',
-      `Unable to create resource provider "${cmd.name}", ${cmd.uuid}: ${actionFailed('create', reason)}`));
     if (cmd.parentUuid === cmd.uuid) {
       return cannot('parent provider UUID cannot be same as UUID. ' +
         'Please set parent provider UUID to None if there is no parent.');

@@ -18,7 +18,7 @@ import type { Reshape } from '../commands.ts';
 import type { AllocationsReplaced, InventoriesReplaced, InventoryData, PlacementEvent } from '../events.ts';
 import { toInventory, toInventoryData } from '../capacity.ts';
 import { reject, type Rejection } from '../rejections.ts';
-import { accept, refuse, type Decision } from './decision.ts';
+import { accept, intText, refuse, type Decision } from './decision.ts';
 import { allocationsReplaced, consumersRefused, type StagedProvider } from './allocations.ts';
 import { inUseRemoved, unknownClass } from './inventories.ts';
 
@@ -55,7 +55,7 @@ function providersRefused(ledger: Ledger, cmd: Reshape): Rejection | null {
     }
     if (generation !== rp.generation) {
       return reject('ProviderGenerationConflict', `resource provider generation conflict for provider ${uuid}: ` +
-        `actual: ${rp.generation}, given: ${generation}`);
+        `actual: ${rp.generation}, given: ${intText(generation)}`);
     }
   }
   return null;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { byVersion } from '../microversion.ts';
 import { pyRepr } from '../py-format.ts';
-import { uuidLike } from '../validate.ts';
+import { anyInteger, uuidLike } from '../validate.ts';
 
 /** schemas/common.py: RC_PATTERN, its loose UUID_PATTERN, CONSUMER_TYPE_PATTERN, GROUP_PAT_1_33. */
 const RC_PATTERN = /^[A-Z0-9_]+$/;
@@ -25,7 +25,7 @@ function minProperties<T extends z.ZodType<Record<string, unknown>>>(schema: T, 
 }
 
 const ownerId = z.string().min(1).max(255);
-const resources = minProperties(z.record(z.string().regex(RC_PATTERN), z.int().min(1)), 1);
+const resources = minProperties(z.record(z.string().regex(RC_PATTERN), anyInteger().min(1)), 1);
 
 // 1.0: a list of {resource_provider: {uuid}, resources}.
 const allocationItem = z.strictObject({
@@ -38,7 +38,7 @@ const putV1_8 = putV1_0.extend({ project_id: ownerId, user_id: ownerId });
 
 // 1.12 reshapes the body (list -> map keyed by provider uuid, as GET shows
 // it, with an ignored generation): written out in full.
-const byProviderEntry = z.strictObject({ generation: z.int().optional(), resources });
+const byProviderEntry = z.strictObject({ generation: anyInteger().optional(), resources });
 const byProvider = z.record(z.string().regex(UUID_PATTERN), byProviderEntry);
 const putV1_12 = z.strictObject({
   allocations: minProperties(byProvider, 1),
@@ -48,7 +48,9 @@ const putV1_12 = z.strictObject({
 /** 1.12 with empty allocations allowed (they remove the consumer's): POST's entries. */
 const deletable = putV1_12.extend({ allocations: byProvider });
 // 1.28: consumer generation required (null: a new consumer); empty allocations allowed.
-const putV1_28 = deletable.extend({ consumer_generation: z.int().nullable() });
+// Upstream's schema for it carries a stray additionalProperties, which its error text prints.
+const consumerGeneration = anyInteger().nullable().meta({ type: ['integer', 'null'], additionalProperties: false });
+const putV1_28 = deletable.extend({ consumer_generation: consumerGeneration });
 // 1.34: request-group mappings accepted (and not stored). Upstream keys them
 // by an unanchored GROUP_PAT_1_33 without additionalProperties: false, so
 // any key passes ('' is the unsuffixed group) and every value is checked.

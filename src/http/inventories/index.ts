@@ -14,7 +14,7 @@ import { HttpError } from '../error-format.ts';
 import { checkAccept, requireContent } from '../middleware/content.ts';
 import { atLeast, since } from '../microversion.ts';
 import { authorize } from '../policy.ts';
-import { cacheHeaders, empty, json } from '../responses.ts';
+import { cacheHeaders, empty, json, locationOf } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { submit } from '../submit.ts';
 import { jsonBody } from '../validate.ts';
@@ -107,7 +107,7 @@ async function createInventory(c: C): Promise<Response> {
   const inventory = withDefaults(fields);
   const replaced = await change(c, uuid, null, { kind: 'add', resourceClass: rc, inventory });
   return json(inventoryView(replaced.inventories[rc]!, replaced.generation), 201, {
-    location: new URL(`/resource_providers/${uuid}/inventories/${rc}`, c.req.url).href,
+    location: locationOf(c, `/resource_providers/${uuid}/inventories/${rc}`),
     ...cacheHeaders(c),
   });
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MAX_INT } from '../../domain/capacity.ts';
+import { anyInteger } from '../validate.ts';
 
 /** Upstream's SQL_SP_FLOAT_MAX: the largest allocation_ratio a column holds. */
 export const SQL_SP_FLOAT_MAX = 3.40282e38;
@@ -13,7 +14,7 @@ export const SQL_SP_FLOAT_MAX = 3.40282e38;
 /** schemas/common.py RC_PATTERN. */
 export const RC_PATTERN = /^[A-Z0-9_]+$/;
 
-const amount = (minimum: number) => z.int().min(minimum).max(MAX_INT);
+const amount = (minimum: number) => anyInteger().min(minimum).max(MAX_INT);
 
 /** The fields of one inventory record; only total is required. */
 const record = {
@@ -25,19 +26,19 @@ const record = {
   allocation_ratio: z.number().max(SQL_SP_FLOAT_MAX).optional(),
 };
 
-/** PUT /resource_providers/{uuid}/inventories/{rc}. */
-export const putInventory = z.strictObject({ resource_provider_generation: z.int(), ...record });
+/** PUT /resource_providers/{uuid}/inventories/{rc}; upstream lists 'total' first in 'required'. */
+export const putInventory = z.strictObject({ ...record, resource_provider_generation: anyInteger() });
 
 /** POST /resource_providers/{uuid}/inventories: the class in the body, no generation. */
 export const postInventory = z.strictObject({
-  resource_provider_generation: z.int().optional(),
+  resource_provider_generation: anyInteger().optional(),
   ...record,
   resource_class: z.string().regex(RC_PATTERN),
 });
 
 /** PUT /resource_providers/{uuid}/inventories: every inventory at once. */
 export const putInventories = z.strictObject({
-  resource_provider_generation: z.int(),
+  resource_provider_generation: anyInteger(),
   inventories: z.record(z.string().regex(RC_PATTERN), z.strictObject(record)),
 });
 

@@ -6,6 +6,11 @@
  * B. Upstream (webob/routes) matches the path as sent and answers 404; so
  * does this check, before routing. An absolute-form request target
  * (`GET http://host/...`) is not a path either: 404 as upstream.
+ *
+ * What is routed is the path as upstream's WSGI server hands it on
+ * (PATH_INFO): every escape decoded, `%2F` included (so `abc%2Fdef` is two
+ * segments), bytes read as Latin-1. Only `%` itself stays escaped, for
+ * Hono's own decoding of parameters to undo once.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
@@ -33,4 +38,22 @@ export function rawPathCheck(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+/** Hono's getPath: the request's path, decoded as PATH_INFO is (see above). */
+export function wsgiPath(request: Request): string {
+  const url = request.url;
+  const start = url.charCodeAt(0) === 0x2f ? 0 : url.indexOf('/', url.indexOf(':') + 3);
+  if (start === -1) return '/';
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const ch = url.charCodeAt(i);
+    if (ch === 0x3f || ch === 0x23) { end = i; break; }
+  }
+  const path = url.slice(start, end);
+  if (!path.includes('%')) return path;
+  return path.replace(/%([0-9a-fA-F]{2})?/g, (_, hex: string | undefined) => {
+    const byte = hex === undefined ? 0x25 : Number.parseInt(hex, 16);
+    return byte === 0x25 ? '%25' : String.fromCharCode(byte);
+  });
 }

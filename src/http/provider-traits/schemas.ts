@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { traitName } from '../traits/schemas.ts';
+import { anyInteger } from '../validate.ts';
 
 export const putProviderTraits = z.strictObject({
   traits: z.array(traitName),
-  resource_provider_generation: z.int(),
+  resource_provider_generation: anyInteger(),
 });

@@ -10,7 +10,7 @@ import { HttpError } from '../error-format.ts';
 import { atLeast, since } from '../microversion.ts';
 import { assertContent, checkAccept, requireContent } from '../middleware/content.ts';
 import { authorize } from '../policy.ts';
-import { cacheHeaders, empty, json } from '../responses.ts';
+import { cacheHeaders, empty, json, locationOf } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { submit } from '../submit.ts';
 import { checkJson, jsonBody } from '../validate.ts';
@@ -51,7 +51,7 @@ export function resourceClassRoutes(table: RouteTable): Hono<AppEnv> {
     authorize(c, 'placement:resource_classes:create');
     const { name } = await jsonBody(c, postResourceClass(c.get('microversion')));
     await submit(c, { type: 'CreateResourceClass', name, ifAbsent: false });
-    return empty(201, { location: resourceClassUrl(name) });
+    return empty(201, { location: locationOf(c, resourceClassUrl(name)) });
   });
 
   app.get('/resource_classes/:name', since('1.2'), checkAccept(), (c) => {
@@ -69,7 +69,7 @@ export function resourceClassRoutes(table: RouteTable): Hono<AppEnv> {
       checkJson(putResourceClass(v), `{"name": "${name}"}`);
       const existed = c.get('deps').ledger().resourceClasses.has(name);
       const events = existed ? [] : await submit(c, { type: 'CreateResourceClass', name, ifAbsent: true });
-      return empty(events.length > 0 ? 201 : 204, { location: resourceClassUrl(name) });
+      return empty(events.length > 0 ? 201 : 204, { location: locationOf(c, resourceClassUrl(name)) });
     }
     assertContent(c.req.header('content-type'));
     authorize(c, 'placement:resource_classes:update');

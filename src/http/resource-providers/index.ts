@@ -13,7 +13,7 @@ import { atLeast } from '../microversion.ts';
 import { checkAccept, requireContent } from '../middleware/content.ts';
 import { authorize } from '../policy.ts';
 import { parseMemberOfAll, parseRequiredAll, parseResources } from '../query-filters.ts';
-import { cacheHeaders, empty, json, latest } from '../responses.ts';
+import { cacheHeaders, empty, json, latest, locationOf } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { submit } from '../submit.ts';
 import { canonicalUuid, jsonBody, queryAll, queryParams } from '../validate.ts';
@@ -49,7 +49,7 @@ export function resourceProviderRoutes(table: RouteTable): Hono<AppEnv> {
     const uuid = data.uuid ? canonicalUuid(data.uuid) : randomUUID();
     const parentUuid = ('parent_provider_uuid' in data ? data.parent_provider_uuid : null) ?? null;
     const events = await submit(c, { type: 'CreateResourceProvider', uuid, name: data.name, parentUuid });
-    const location = { location: providerUrl(uuid) };
+    const location = { location: locationOf(c, providerUrl(uuid)) };
     if (!atLeast(v, '1.20')) return empty(201, location);
     const rp = c.get('deps').ledger().providers.get(uuid);
     const headers = { ...location, ...cacheHeaders(c, rp ? providerModified(rp) : null) };

@@ -11,7 +11,7 @@ import { HttpError } from '../error-format.ts';
 import { since } from '../microversion.ts';
 import { checkAccept } from '../middleware/content.ts';
 import { authorize } from '../policy.ts';
-import { cacheHeaders, empty, json } from '../responses.ts';
+import { cacheHeaders, empty, json, locationOf } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { submit } from '../submit.ts';
 import { queryParams } from '../validate.ts';
@@ -87,7 +87,7 @@ async function putTrait(c: C): Promise<Response> {
   // created_at of the trait, or now when it was just made (or made by someone else meanwhile).
   const modified = existing ? traitModified(existing) : null;
   const created = events.some((e) => e.type === 'TraitCreated');
-  return empty(created ? 201 : 204, { location: traitUrl(name), ...cacheHeaders(c, modified) });
+  return empty(created ? 201 : 204, { location: locationOf(c, traitUrl(name)), ...cacheHeaders(c, modified) });
 }
 
 async function deleteTrait(c: C): Promise<Response> {
