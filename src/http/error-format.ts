@@ -5,12 +5,14 @@
  * then the detail (tags stripped), as JSON `{"errors": [...]}` (with
  * `code` from 1.23), HTML or plain text as the Accept header picks.
  */
+import { respond as respondWith } from './responses.ts';
 import type { Context } from 'hono';
 import { Code } from '../errors/codes.ts';
 import { acceptableOffers } from './accept.ts';
 import type { AppEnv } from './env.ts';
 import { atLeast, MAX_VERSION, MIN_VERSION, type Version } from './microversion.ts';
 import { pyJsonDumps } from './py-format.ts';
+import { requestHeader } from './request-header.ts';
 
 export interface HttpErrorSpec {
   readonly status: number;
@@ -137,7 +139,7 @@ const formatFor = (accept: string | null): Format => {
 function respond(status: number, format: Format, text: string, headers: Record<string, string>): Response {
   const contentType = format === 'json' ? 'application/json'
     : format === 'html' ? 'text/html; charset=UTF-8' : 'text/plain; charset=UTF-8';
-  return new Response(text, { status, headers: { ...headers, 'content-type': contentType } });
+  return respondWith(text, status, { ...headers, 'content-type': contentType });
 }
 
 /** An error in Placement's format (json_error_formatter). */
@@ -177,13 +179,13 @@ export function renderUnauthorized(req: ErrorRequest): Response {
 /** The request facts of a Hono context. */
 export function errorRequest(c: Context<AppEnv>): ErrorRequest {
   return {
-    accept: c.get('accept') ?? c.req.header('accept') ?? null,
+    accept: c.get('accept') ?? requestHeader(c, 'accept') ?? null,
     method: c.req.method,
     microversion: c.get('microversion'),
     requestId: c.get('requestId'),
     // Upstream's request log sets a missing or */* Accept to application/json before anything else runs.
-    acceptHeader: c.get('accept') ?? c.req.header('accept') ?? null,
-    contentType: c.req.header('content-type') ?? null,
+    acceptHeader: c.get('accept') ?? requestHeader(c, 'accept') ?? null,
+    contentType: requestHeader(c, 'content-type') ?? null,
   };
 }
 

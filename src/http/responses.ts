@@ -8,14 +8,60 @@ import type { Context } from 'hono';
 import type { AppEnv } from './env.ts';
 import { atLeast } from './microversion.ts';
 import { pyJsonDumps } from './py-format.ts';
+import { requestHeader } from './request-header.ts';
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(pyJsonDumps(body), { status, headers: { ...headers, 'content-type': 'application/json' } });
+  return respond(pyJsonDumps(body), status, { ...headers, 'content-type': 'application/json' });
 }
 
 /** No body, no content type; a 201 says `content-length: 0` as webob does (not chunked). */
 export function empty(status: 201 | 204, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers: status === 201 ? { ...headers, 'content-length': '0' } : headers });
+  return respond(null, status, status === 201 ? { ...headers, 'content-length': '0' } : { ...headers });
+}
+
+/**
+ * The plain header record of each response built by `respond`, while it can
+ * still be changed in place. @hono/node-server's Response keeps the record it
+ * was given and writes it straight out; reading `response.headers` would turn
+ * it into a Headers object first, which cost more than the rest of a GET.
+ */
+const records = new WeakMap<Response, Record<string, string>>();
+let probed: { readonly ctor: typeof Response; readonly sharesRecord: boolean } | undefined;
+
+/** Whether the current Response class (node-server swaps in its own) keeps the record it is given. */
+function sharesRecord(): boolean {
+  if (probed?.ctor !== Response) {
+    const record: Record<string, string> = {};
+    const probe = new Response(null, { headers: record });
+    record['x-probe'] = '1';
+    probed = { ctor: Response, sharesRecord: probe.headers.get('x-probe') === '1' };
+  }
+  return probed.sharesRecord;
+}
+
+/** A response whose headers `stampHeader` can still add to cheaply. Header names in lower case. */
+export function respond(body: string | null, status: number, headers: Record<string, string>): Response {
+  const res = new Response(body, { status, headers });
+  if (!sharesRecord()) return res;
+  records.set(res, headers);
+  // Whoever reads the headers gets them as a Headers object, which the record no longer feeds.
+  const read = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(res), 'headers')?.get;
+  if (!read) return res;
+  Object.defineProperty(res, 'headers', { configurable: true, get() { records.delete(res); return read.call(res); } });
+  return res;
+}
+
+/** Adds a header to a finished response: `append` joins an existing value with ", ", else one present is kept. */
+export function stampHeader(res: Response, name: string, value: string, mode: 'append' | 'if-absent'): void {
+  const record = records.get(res);
+  if (!record) {
+    if (mode === 'append') res.headers.append(name, value);
+    else if (!res.headers.has(name)) res.headers.set(name, value);
+    return;
+  }
+  const current = record[name];
+  if (current === undefined) record[name] = value;
+  else if (mode === 'append') record[name] = `${current}, ${value}`;
 }
 
 /** The schemes Python's urljoin resolves against (urllib.parse.uses_relative). */
@@ -30,7 +76,7 @@ const RELATIVE_SCHEMES = new Set(['', 'ftp', 'http', 'gopher', 'nntp', 'imap', '
  */
 export function locationOf(c: Context<AppEnv>, path: string): string {
   const url = new URL(c.req.url);
-  const forwarded = c.req.header('x-forwarded-proto');
+  const forwarded = requestHeader(c, 'x-forwarded-proto');
   const scheme = forwarded === undefined ? url.protocol.slice(0, -1) : forwarded.toLowerCase();
   if (!/^[a-z][a-z0-9+.-]*$/.test(scheme) || !RELATIVE_SCHEMES.has(scheme)) return path;
   return `${scheme}://${url.host}${path}`;

@@ -12,6 +12,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
 import { HttpError } from '../error-format.ts';
+import { requestHeader } from '../request-header.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -26,8 +27,8 @@ export function requestBodyLimit(maxSize = MAX_BODY_BYTES): MiddlewareHandler<Ap
   const streamed = bodyLimit({ maxSize, onError: tooLarge });
   return async function requestBodyLimit(c, next) {
     // Headers only: touching c.req.raw.body would build a Web Request and body stream per request.
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    const length = requestHeader(c, 'content-length');
+    if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined) {
       return Number.parseInt(length, 10) > maxSize ? tooLarge() : next();
     }
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'DELETE') return next();

@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import { refuses } from '../accept.ts';
 import type { AppEnv } from '../env.ts';
 import { HttpError } from '../error-format.ts';
+import { requestHeader } from '../request-header.ts';
 
 /** Python int(): whitespace and a sign allowed. */
 const pyInt = (s: string): number | undefined => (/^\s*[+-]?\d+\s*$/.test(s) ? Number(s) : undefined);
@@ -15,13 +16,13 @@ const pyInt = (s: string): number | undefined => (/^\s*[+-]?\d+\s*$/.test(s) ? N
 /** Before routing: content-length must be an integer, and > 0 needs a content-type. */
 export function contentLengthCheck(): MiddlewareHandler<AppEnv> {
   return async function contentLengthCheck(c, next) {
-    const length = c.req.header('content-length');
+    const length = requestHeader(c, 'content-length');
     if (length) {
       const n = pyInt(length);
       if (n === undefined) {
         throw new HttpError({ status: 400, detail: 'content-length header must be an integer', raised: true });
       }
-      if (n > 0 && !c.req.header('content-type')) {
+      if (n > 0 && !requestHeader(c, 'content-type')) {
         throw new HttpError({
           status: 400, detail: 'content-type header required when content-length > 0', raised: true,
         });
@@ -44,7 +45,7 @@ export function assertContent(contentType: string | undefined, type = 'applicati
 
 export function requireContent(type = 'application/json'): MiddlewareHandler<AppEnv> {
   return async function requireContent(c, next) {
-    assertContent(c.req.header('content-type'), type);
+    assertContent(requestHeader(c, 'content-type'), type);
     await next();
   };
 }

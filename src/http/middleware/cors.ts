@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
+import { requestHeader } from '../request-header.ts';
 
 export interface CorsOptions {
   readonly allowedOrigins: readonly string[];
@@ -33,12 +34,12 @@ export function cors(options: CorsOptions = CONFORMANCE_CORS): MiddlewareHandler
   const { allowedOrigins, allowHeaders, allowMethods, exposeHeaders, allowCredentials, maxAgeS } = options;
   const permittedHeaders = [...allowHeaders, ...SIMPLE_HEADERS].map((h) => h.toUpperCase());
   return async function cors(c, next) {
-    const origin = c.req.header('origin');
+    const origin = requestHeader(c, 'origin');
     const known = origin !== undefined && allowedOrigins.includes(origin);
     if (c.req.method === 'OPTIONS') {
       const res = new Response(null, { status: 200 });
-      const method = c.req.header('access-control-request-method');
-      const requested = (c.req.header('access-control-request-headers') ?? '')
+      const method = requestHeader(c, 'access-control-request-method');
+      const requested = (requestHeader(c, 'access-control-request-headers') ?? '')
         .split(',').map((h) => h.trim()).filter(Boolean);
       const ok = known && method !== undefined && allowMethods.includes(method) &&
         requested.every((h) => permittedHeaders.includes(h.toUpperCase()));

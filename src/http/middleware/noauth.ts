@@ -8,6 +8,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, AuthContext } from '../env.ts';
 import { errorRequest, renderUnauthorized } from '../error-format.ts';
+import { requestHeader } from '../request-header.ts';
 
 export function authFromHeaders(header: (name: string) => string | undefined): AuthContext | null {
   const token = header('x-auth-token');
@@ -28,7 +29,7 @@ const ANONYMOUS: AuthContext = { userId: '', projectId: null, roles: [], systemS
 
 export function noauth(): MiddlewareHandler<AppEnv> {
   return async function noauth(c, next) {
-    const auth = authFromHeaders((name) => c.req.header(name));
+    const auth = authFromHeaders((name) => requestHeader(c, name));
     if (auth === null && c.req.path !== '/') return renderUnauthorized(errorRequest(c));
     c.set('auth', auth ?? ANONYMOUS);
     await next();

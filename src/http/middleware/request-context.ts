@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps } from '../env.ts';
+import { stampHeader } from '../responses.ts';
+import { requestHeader } from '../request-header.ts';
 
 export const REQUEST_ID_HEADER = 'x-openstack-request-id';
 
@@ -16,9 +18,9 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     c.set('deps', deps);
     c.set('raised', false);
-    const accept = c.req.header('accept');
+    const accept = requestHeader(c, 'accept');
     c.set('accept', !accept || accept === '*/*' ? 'application/json' : accept);
     await next();
-    if (!c.res.headers.has(REQUEST_ID_HEADER)) c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    stampHeader(c.res, REQUEST_ID_HEADER, requestId, 'if-absent');
   };
 }

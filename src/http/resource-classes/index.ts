@@ -16,6 +16,7 @@ import { submit } from '../submit.ts';
 import { checkJson, jsonBody } from '../validate.ts';
 import { postResourceClass, putResourceClass } from './schemas.ts';
 import { resourceClassModified, resourceClassUrl, resourceClassView } from './view.ts';
+import { requestHeader } from '../request-header.ts';
 
 /** The class, or the 404 upstream raises from its object layer. */
 function classOr404(ledger: Ledger, name: string): ResourceClass {
@@ -71,7 +72,7 @@ export function resourceClassRoutes(table: RouteTable): Hono<AppEnv> {
       const events = existed ? [] : await submit(c, { type: 'CreateResourceClass', name, ifAbsent: true });
       return empty(events.length > 0 ? 201 : 204, { location: locationOf(c, resourceClassUrl(name)) });
     }
-    assertContent(c.req.header('content-type'));
+    assertContent(requestHeader(c, 'content-type'));
     authorize(c, 'placement:resource_classes:update');
     const data = await jsonBody(c, putResourceClass(v));
     classOr404(c.get('deps').ledger(), name);
