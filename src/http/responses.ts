@@ -26,28 +26,40 @@ export function empty(status: 201 | 204, headers: Record<string, string> = {}): 
  * it into a Headers object first, which cost more than the rest of a GET.
  */
 const records = new WeakMap<Response, Record<string, string>>();
-let probed: { readonly ctor: typeof Response; readonly sharesRecord: boolean } | undefined;
 
-/** Whether the current Response class (node-server swaps in its own) keeps the record it is given. */
-function sharesRecord(): boolean {
-  if (probed?.ctor !== Response) {
+interface ResponseKind {
+  readonly base: typeof Response;
+  /** A subclass that forgets the record once anyone reads `headers`; null when records are copied anyway. */
+  readonly stampable: typeof Response | null;
+}
+let kind: ResponseKind | undefined;
+
+/** Probed again whenever the global Response changes (node-server's `serve` swaps in its own). */
+function responseKind(): ResponseKind {
+  if (kind?.base !== Response) {
     const record: Record<string, string> = {};
     const probe = new Response(null, { headers: record });
     record['x-probe'] = '1';
-    probed = { ctor: Response, sharesRecord: probe.headers.get('x-probe') === '1' };
+    const shares = probe.headers.get('x-probe') === '1';
+    kind = {
+      base: Response,
+      stampable: shares ? class extends Response {
+        override get headers(): Headers {
+          records.delete(this);
+          return super.headers;
+        }
+      } : null,
+    };
   }
-  return probed.sharesRecord;
+  return kind;
 }
 
 /** A response whose headers `stampHeader` can still add to cheaply. Header names in lower case. */
 export function respond(body: string | null, status: number, headers: Record<string, string>): Response {
-  const res = new Response(body, { status, headers });
-  if (!sharesRecord()) return res;
+  const { stampable } = responseKind();
+  if (!stampable) return new Response(body, { status, headers });
+  const res = new stampable(body, { status, headers });
   records.set(res, headers);
-  // Whoever reads the headers gets them as a Headers object, which the record no longer feeds.
-  const read = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(res), 'headers')?.get;
-  if (!read) return res;
-  Object.defineProperty(res, 'headers', { configurable: true, get() { records.delete(res); return read.call(res); } });
   return res;
 }
 
