@@ -31,6 +31,8 @@ interface NatsInbound extends Inbound {
   readonly replyTo: string | undefined;
 }
 
+/** Acks of settled commands wait at most this long, to go together (ack_wait is 30 s). */
+const ACK_EVERY_MS = 20;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -40,6 +42,8 @@ export class NatsWriter {
   private fencedCallback: ((e: FencedError) => void) | undefined;
   private statuses: (AsyncIterable<unknown> & { stop?: () => void }) | undefined;
   private stopping = false;
+  private unacked: JsMsg | undefined;
+  private ackTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
     private readonly options: WriterOptions) {
@@ -140,6 +144,7 @@ export class NatsWriter {
     this.statuses?.stop?.();
     this.messages?.stop();
     await this.loop.stop();
+    this.flushAck();
   }
 
   private reply(input: NatsInbound, result: CommandResult): void {
@@ -153,10 +158,31 @@ export class NatsWriter {
     }
   }
 
-  /** The consumer acks cumulatively ("all"): one ack settles every command up to the last. */
+  /**
+   * The consumer acks cumulatively ("all"): one ack settles every command up
+   * to the last. Each ack is work for nats-server (consumer state, and the
+   * interest-retained stream drops what it settles), so settled commands are
+   * acked together at most every ACK_EVERY_MS; a command settled but not yet
+   * acked when the writer dies is redelivered and answered from the ledger.
+   */
   private ack(inputs: readonly NatsInbound[]): void {
+    for (let i = inputs.length - 1; i >= 0; i--) {
+      const msg = inputs[i]!.msg;
+      if (msg) {
+        this.unacked = msg;
+        break;
+      }
+    }
+    if (this.unacked && !this.ackTimer) this.ackTimer = setTimeout(() => this.flushAck(), ACK_EVERY_MS);
+  }
+
+  private flushAck(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    const msg = this.unacked;
+    this.unacked = undefined;
     try {
-      [...inputs].reverse().find((i) => i.msg !== undefined)?.msg?.ack();
+      msg?.ack();
     } catch (err) {
       this.options.log?.(`writer: could not ack: ${String(err)}`);
     }
