@@ -163,6 +163,14 @@ export function readIncoming(incoming: IncomingMessage, idleMs = BODY_IDLE_TIMEO
   });
 }
 
+/** The whole body when it came in with the headers (the common case for small bodies), else null. */
+function readBuffered(incoming: IncomingMessage): Buffer | null {
+  const expected = Number(incoming.headers['content-length']);
+  if (!(expected > 0) || incoming.readableLength !== expected) return null;
+  const body = incoming.read(expected) as Buffer | null;
+  return body && body.length === expected ? body : null;
+}
+
 /**
  * The raw body. Served by @hono/node-server with a Content-Length (already
  * checked against the body limit), it is read straight off the Node stream:
@@ -173,7 +181,7 @@ async function bodyBytes(c: Context<AppEnv>): Promise<Uint8Array> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming && incoming.headers['content-length'] !== undefined && !incoming.readableEnded &&
       incoming.readableFlowing === null) {
-    const body = await readIncoming(incoming);
+    const body = readBuffered(incoming) ?? await readIncoming(incoming);
     return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   }
   return new Uint8Array(await c.req.arrayBuffer());
