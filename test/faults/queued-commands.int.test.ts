@@ -87,9 +87,11 @@ describe('commands sent while the writer is down', () => {
     }
     // All held by the stream, none settled: undelivered, or delivered to the dead writer's pull
     // request before the server noticed it was gone (the next writer takes those over too).
+    // Applied commands are acked up to 20 ms late, so a few of the load's may still be held too.
     const ci = await jsm.consumers.info('PLACEMENT_CMD', 'writer');
     const waiting = ci.num_pending + ci.num_ack_pending;
-    expect(waiting).toBe(sent.length);
+    expect(waiting).toBeGreaterThanOrEqual(sent.length);
+    expect(waiting - sent.length).toBeLessThan(64);
     await sleep(1500); // the expiring ones are now past their deadline
     expect(replies.size).toBe(0); // nobody has answered yet: no writer
 
