@@ -144,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function fold(ledger: Ledger, r: CommandRecord, seq: number): void {
   for (const e of r.events) evolve(ledger, e, r.at);
-  remember(ledger, r.commandId, seq, r.events);
+  remember(ledger, r.commandId, seq, r.events, r.refused);
   ledger.lastSeq = seq;
 }
 
@@ -155,7 +155,7 @@ export function foldChecked(ledger: Ledger, r: CommandRecord, seq: number): stri
     if (v) return `seq ${seq}, command ${r.commandId} (${r.at}): ${v}`;
     evolve(ledger, e, r.at);
   }
-  remember(ledger, r.commandId, seq, r.events);
+  remember(ledger, r.commandId, seq, r.events, r.refused);
   ledger.lastSeq = seq;
   return null;
 }

@@ -4,6 +4,7 @@
  * (generations included), so replay is a plain fold and audits need no
  * re-computation.
  */
+import type { Rejection } from './rejections.ts';
 
 export interface InventoryData {
   readonly total: number;
@@ -129,6 +130,12 @@ export interface CommandRecord {
   readonly requestId: string;
   readonly at: string;
   readonly events: readonly PlacementEvent[];
+  /**
+   * Set when the core refused the command (then `events` is empty): logged
+   * like any outcome, so a redelivery, even to a later writer, gets the same
+   * "no" instead of a fresh decision against a newer state.
+   */
+  readonly refused?: Rejection;
 }
 
 /** One stored JetStream message: a group commit of several commands. */

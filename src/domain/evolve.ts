@@ -120,7 +120,7 @@ export function evolve(ledger: Ledger, event: PlacementEvent, at: string): void 
 /** Folds a whole command record and remembers its outcome for at-most-once replies. */
 export function evolveRecord(ledger: Ledger, record: CommandRecord, seq: number): void {
   for (const e of record.events) evolve(ledger, e, record.at);
-  remember(ledger, record.commandId, seq, record.events);
+  remember(ledger, record.commandId, seq, record.events, record.refused);
 }
 
 /**
@@ -136,6 +136,7 @@ export class ReplayFold {
   private readonly ids: string[] = [];
   private readonly seqs: number[] = [];
   private readonly events: Array<CommandRecord['events']> = [];
+  private readonly refusals: Array<CommandRecord['refused']> = [];
   private next = 0;
   private readonly max: number;
 
@@ -150,6 +151,7 @@ export class ReplayFold {
     this.ids[i] = r.commandId;
     this.seqs[i] = seq;
     this.events[i] = r.events;
+    this.refusals[i] = r.refused;
   }
 
   /** Remembers the newest records, oldest first; the fold is done. */
@@ -157,15 +159,16 @@ export class ReplayFold {
     const n = Math.min(this.next, this.max);
     for (let k = this.next - n; k < this.next; k++) {
       const i = k % this.max;
-      remember(this.ledger, this.ids[i]!, this.seqs[i]!, this.events[i]!);
+      remember(this.ledger, this.ids[i]!, this.seqs[i]!, this.events[i]!, this.refusals[i]);
     }
-    this.ids.length = this.seqs.length = this.events.length = this.next = 0;
+    this.ids.length = this.seqs.length = this.events.length = this.refusals.length = this.next = 0;
   }
 }
 
 /** Records that a command took effect (seq 0: decided, not yet durable); the map keeps the newest. */
-export function remember(ledger: Ledger, commandId: string, seq: number, events: CommandRecord['events']): void {
-  ledger.appliedCommands.set(commandId, { seq, events });
+export function remember(ledger: Ledger, commandId: string, seq: number, events: CommandRecord['events'],
+  refused?: CommandRecord['refused']): void {
+  ledger.appliedCommands.set(commandId, refused ? { seq, events, refused } : { seq, events });
 }
 
 function replaceAllocations(ledger: Ledger, event: AllocationsReplaced, at: string): void {

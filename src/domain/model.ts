@@ -64,10 +64,11 @@ export interface Trait {
   updatedAt: string | null;
 }
 
-/** What a command that was applied left behind, for at-most-once replies. */
+/** What a decided command left behind, for at-most-once replies: its events, or the core's refusal. */
 export interface AppliedCommand {
   readonly seq: number;
   readonly events: readonly import('./events.ts').PlacementEvent[];
+  readonly refused?: import('./rejections.ts').Rejection;
 }
 
 export interface Ledger {

@@ -29,7 +29,7 @@ export function ledgerState(ledger: Ledger): unknown {
 }
 
 /** Bumped whenever the dump's shape changes: an older snapshot is then ignored. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 /** Applied commands whose events a snapshot keeps, for replies to late duplicates. */
 export const SNAPSHOT_EVENTS_KEPT = 10_000;
 
@@ -61,6 +61,8 @@ export interface LedgerDump {
     readonly seqs: number[];
     /** Events of the newest `events.length` applied commands (the others keep only their seq). */
     readonly events: unknown[][];
+    /** The refused ones: [index into ids, kind, detail]. */
+    readonly refused: Array<[number, string, string]>;
   };
 }
 const CONSUMER_FIELDS = 7;
@@ -97,7 +99,9 @@ export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: numbe
   const events: unknown[][] = [];
   const keepFrom = l.appliedCommands.size - SNAPSHOT_EVENTS_KEPT;
   // Only the newest commands keep their events (what a duplicate reply carries); older ones keep their seq.
+  const refused: Array<[number, string, string]> = [];
   for (const [id, a] of l.appliedCommands) {
+    if (a.refused) refused.push([ids.length, a.refused.kind, a.refused.detail]);
     if (ids.length >= keepFrom) events.push(a.events as unknown[]);
     ids.push(id);
     seqs.push(a.seq);
@@ -113,7 +117,7 @@ export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: numbe
     customClasses: [...l.resourceClasses.values()].filter((rc) => !rc.standard)
       .map((rc) => [rc.name, rc.id, rc.createdAt, rc.updatedAt]),
     customTraits: [...l.traits.values()].filter((t) => !t.standard).map((t) => [t.name, t.createdAt, t.updatedAt]),
-    applied: { ids, seqs, events },
+    applied: { ids, seqs, events, refused },
   };
 }
 
@@ -185,10 +189,14 @@ export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
     }
     byProject!.add(uuid);
   }
-  const { ids, seqs, events } = d.applied;
+  const { ids, seqs, events, refused } = d.applied;
   const withEvents = ids.length - events.length;
+  let r = 0;
   for (let i = 0; i < ids.length; i++) {
-    l.appliedCommands.set(ids[i]!, { seq: seqs[i]!, events: (i >= withEvents ? events[i - withEvents] : []) as never });
+    const refusal = refused[r]?.[0] === i ? refused[r++]! : undefined;
+    l.appliedCommands.set(ids[i]!, refusal
+      ? { seq: seqs[i]!, events: [], refused: { kind: refusal[1] as never, detail: refusal[2] } }
+      : { seq: seqs[i]!, events: (i >= withEvents ? events[i - withEvents] : []) as never });
   }
   return l;
 }

@@ -43,13 +43,14 @@ export class SimChecker {
   maxEpoch = 0;
   /** Refusals of logged commands by writers that had been superseded (allowed: they are fenced at their next append). */
   staleRefusals = 0;
-  /** Commands refused by one writer and applied by another after a redelivery (refusals are not logged). */
-  refusedThenAppliedElsewhere = 0;
+  /** Refusals found in the log (a refusal is logged before it is answered). */
+  refusalsLogged = 0;
   compares = 0;
   private readonly seqOf = new Map<string, number>();
   private readonly ackedSeq = new Map<string, number>();
   private readonly allocations = new Map<string, ReplaceAllocations>();
   private readonly refusedBy = new Map<string, string>();
+  private readonly refusedInLog = new Set<string>();
   private stateCache: { seq: number; json: string } | undefined;
 
   constructor(private readonly log: SimLog, fresh: Ledger) {
@@ -76,11 +77,16 @@ export class SimChecker {
     }
     for (const r of batch.records) {
       const before = this.seqOf.get(r.commandId);
-      if (before !== undefined) this.fail(`command ${r.commandId} applied twice: seq ${before} and seq ${seq}`);
+      if (before !== undefined) this.fail(`command ${r.commandId} decided twice: seq ${before} and seq ${seq}`);
       this.seqOf.set(r.commandId, seq);
+      if (r.refused) {
+        if (r.events.length > 0) this.fail(`seq ${seq}: refused command ${r.commandId} carries events`);
+        this.refusedInLog.add(r.commandId);
+        this.refusalsLogged++;
+        continue;
+      }
       const refuser = this.refusedBy.get(r.commandId);
-      if (refuser === entry.by) this.fail(`${entry.by} refused ${r.commandId}, then applied it at seq ${seq}`);
-      else if (refuser !== undefined) this.refusedThenAppliedElsewhere++;
+      if (refuser !== undefined) this.fail(`${refuser} refused ${r.commandId}, then ${entry.by} applied it at seq ${seq}`);
       const cmd = this.allocations.get(r.commandId);
       if (cmd) {
         const partial = partialAllocation(cmd, r.events);
@@ -124,7 +130,15 @@ export class SimChecker {
     if (result.rejection.kind === 'Unavailable') return;
     if (commandId) this.refusedBy.set(commandId, who.name);
     const seq = this.seqOf.get(commandId);
-    if (seq === undefined) return;
+    // Only an invalid command (always the same answer) is refused without a record.
+    if (seq === undefined) {
+      if (result.rejection.kind !== 'BadRequest') {
+        this.fail(`acknowledged but not durable: ${who.name} refused ${commandId} (${result.rejection.kind}), ` +
+          'and the log holds no record of the refusal');
+      }
+      return;
+    }
+    if (this.refusedInLog.has(commandId)) return;
     if (who.epoch < this.maxEpoch) {
       this.staleRefusals++;
       return;

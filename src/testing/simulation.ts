@@ -257,7 +257,7 @@ class Simulation {
       simMs: this.clock.now() - START_MS, wallMs: performance.now() - started,
       digest: (this.digest >>> 0).toString(16).padStart(8, '0'), logSeq: this.log.lastSeq,
       counters: { ...this.counters, ...this.log.stats, compares: this.checker.compares, staleRefusals: this.checker.staleRefusals,
-        refusedThenAppliedElsewhere: this.checker.refusedThenAppliedElsewhere },
+        refusalsLogged: this.checker.refusalsLogged },
       swarm: this.swarm,
     };
   }

@@ -44,7 +44,6 @@ export class NatsWriter {
   private stopping = false;
   private unacked: JsMsg | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
-  private ackNow = false;
 
   constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
     private readonly options: WriterOptions) {
@@ -149,8 +148,6 @@ export class NatsWriter {
   }
 
   private reply(input: NatsInbound, result: CommandResult): void {
-    // A refusal is not in the log: acked late, its redelivery to a next writer would be decided again.
-    if (!result.ok) this.ackNow = true;
     if (!input.replyTo) return;
     try {
       const h = natsHeaders();
@@ -164,10 +161,10 @@ export class NatsWriter {
   /**
    * The consumer acks cumulatively ("all"): one ack settles every command up
    * to the last. Each ack is work for nats-server (consumer state, and the
-   * interest-retained stream drops what it settles), so applied commands are
+   * interest-retained stream drops what it settles), so settled commands are
    * acked together at most every ACK_EVERY_MS: one settled but not yet acked
    * when the writer dies is redelivered and answered from the log's record of
-   * it. A refusal leaves no record, so a batch with one is acked at once.
+   * its outcome (applied or refused alike).
    */
   private ack(inputs: readonly NatsInbound[]): void {
     for (let i = inputs.length - 1; i >= 0; i--) {
@@ -177,14 +174,12 @@ export class NatsWriter {
         break;
       }
     }
-    if (this.ackNow) this.flushAck();
-    else if (this.unacked && !this.ackTimer) this.ackTimer = setTimeout(() => this.flushAck(), ACK_EVERY_MS);
+    if (this.unacked && !this.ackTimer) this.ackTimer = setTimeout(() => this.flushAck(), ACK_EVERY_MS);
   }
 
   private flushAck(): void {
     clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
-    this.ackNow = false;
     const msg = this.unacked;
     this.unacked = undefined;
     try {

@@ -8,15 +8,13 @@
  * hold events that are not in the log, so it is rebuilt before going on.
  */
 import { randomUUID } from 'node:crypto';
-import type { Ledger } from '../domain/model.ts';
+import type { AppliedCommand, Ledger } from '../domain/model.ts';
 import type { Command } from '../domain/commands.ts';
 import type { CommandRecord } from '../domain/events.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
 import type { EventLog } from '../log/event-log.ts';
 import { AppendUnknownError, FencedError } from '../log/append.ts';
-import { reject, type Rejection } from '../domain/rejections.ts';
-import { APPLIED_COMMANDS_MAX } from '../domain/model.ts';
-import { BoundedMap } from '../domain/bounded-map.ts';
+import { reject } from '../domain/rejections.ts';
 import { evolveRecord, remember, ReplayFold } from '../domain/evolve.ts';
 import { parseCommand } from '../commands/schema.ts';
 import { applyCommand } from './apply.ts';
@@ -87,8 +85,6 @@ export class WriterLoop<I extends Inbound> {
   private eventsSinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
   private readonly idle: Array<() => void> = [];
-  /** Commands this writer refused lately: a redelivery gets the same answer, not a second decision. */
-  private readonly refused = new BoundedMap<string, CommandResult>(APPLIED_COMMANDS_MAX);
   private readonly o: Required<Omit<LoopOptions, 'loadSnapshot' | 'saveSnapshot' | 'plantedBug'>> & LoopOptions;
   onFenced: ((e: FencedError) => void) | undefined;
 
@@ -253,7 +249,7 @@ export class WriterLoop<I extends Inbound> {
       // A command already applied gets its first outcome, even when it comes back after its deadline.
       const done = input.commandId ? ledger.appliedCommands.get(input.commandId) : undefined;
       if (done && done.seq > 0) {
-        results.set(input, { ok: true, seq: done.seq, events: done.events, duplicate: true });
+        results.set(input, outcome(done, true));
         continue;
       }
       if (input.deadline > 0 && input.deadline < now) {
@@ -264,22 +260,23 @@ export class WriterLoop<I extends Inbound> {
         results.set(input, { ok: false, rejection: reject('BadRequest', 'command has no command id') });
         continue;
       }
-      const refusedBefore = this.refused.get(input.commandId);
-      if (refusedBefore) {
-        results.set(input, refusedBefore);
-        continue;
-      }
+      // Not valid: the same body always gets the same answer, so nothing needs remembering.
       const parsed = parseCommand(input.body);
       if (!parsed.ok) {
-        results.set(input, this.refuse(input.commandId, reject('BadRequest', parsed.detail)));
+        results.set(input, { ok: false, rejection: reject('BadRequest', parsed.detail) });
         continue;
       }
-      const applied = applyCommand(ledger, parsed.command as Command, { commandId: input.commandId, requestId: input.requestId, at });
-      if (applied.kind === 'rejected') results.set(input, this.refuse(input.commandId, applied.rejection));
-      else if (applied.kind === 'duplicate') {
-        results.set(input, applied.seq > 0
-          ? { ok: true, seq: applied.seq, events: applied.record.events, duplicate: true }
-          : { twinOf: input.commandId });
+      const ctx = { commandId: input.commandId, requestId: input.requestId, at };
+      const applied = applyCommand(ledger, parsed.command as Command, ctx);
+      if (applied.kind === 'rejected') {
+        // Logged like an applied command (no events): a redelivery, even to a later writer, gets this "no".
+        const record: CommandRecord = { ...ctx, events: [], refused: applied.rejection };
+        remember(ledger, input.commandId, 0, [], applied.rejection);
+        records.push(record);
+        results.set(input, 'applied');
+      } else if (applied.kind === 'duplicate') {
+        const done = ledger.appliedCommands.get(input.commandId);
+        results.set(input, done && done.seq > 0 ? outcome(done, true) : { twinOf: input.commandId });
       } else {
         remember(ledger, input.commandId, 0, applied.record.events);
         records.push(applied.record);
@@ -295,17 +292,6 @@ export class WriterLoop<I extends Inbound> {
       b.appended.catch(() => {}); // settled in drain, in order
     }
     return b;
-  }
-
-  /**
-   * A refusal is final. Remembered (bounded, oldest dropped) so that a
-   * redelivered copy (ack wait expired, ack lost) is not decided again
-   * against a newer state and applied after its sender heard "no".
-   */
-  private refuse(commandId: string, rejection: Rejection): CommandResult {
-    const result: CommandResult = { ok: false, rejection };
-    this.refused.set(commandId, result);
-    return result;
   }
 
   private async append(b: Batch<I>, expectedLastSeq: number, previous: Batch<I> | undefined): Promise<number> {
@@ -340,7 +326,7 @@ export class WriterLoop<I extends Inbound> {
    */
   private finish(b: Batch<I>, seq: number): void | Promise<void> {
     const ledger = this.ledgerRef;
-    for (const r of b.records) remember(ledger, r.commandId, seq, r.events);
+    for (const r of b.records) remember(ledger, r.commandId, seq, r.events, r.refused);
     const durable = b.records.length > 0 ? this.io.durable?.(b.records, seq) : undefined;
     if (durable) return durable.then(() => this.answer(b));
     this.answer(b);
@@ -352,9 +338,7 @@ export class WriterLoop<I extends Inbound> {
       const r = b.results.get(input)!;
       if (r === 'applied' || 'twinOf' in r) {
         const done = ledger.appliedCommands.get(input.commandId);
-        this.io.reply(input, done && done.seq > 0
-          ? { ok: true, seq: done.seq, events: done.events, ...(r === 'applied' ? {} : { duplicate: true }) }
-          : unavailable('lost track of command'));
+        this.io.reply(input, done && done.seq > 0 ? outcome(done, r !== 'applied') : unavailable('lost track of command'));
       } else this.io.reply(input, r);
     }
     this.io.settled(b.inputs);
@@ -404,3 +388,9 @@ export class WriterLoop<I extends Inbound> {
 }
 
 const unavailable = (detail: string): CommandResult => ({ ok: false, rejection: reject('Unavailable', detail) });
+
+/** The answer a durable outcome gives: its events, or its refusal. */
+function outcome(done: AppliedCommand, duplicate: boolean): CommandResult {
+  if (done.refused) return { ok: false, rejection: done.refused };
+  return { ok: true, seq: done.seq, events: done.events, ...(duplicate ? { duplicate: true } : {}) };
+}

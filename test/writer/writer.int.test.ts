@@ -294,4 +294,41 @@ describe('single writer on JetStream', () => {
     sub.unsubscribe();
     await w.stop();
   });
+
+  it('a refusal is logged: redelivered to the next writer after a crash, it gets the same answer on a newer state', async () => {
+    await fresh();
+    let crash = false;
+    const a = newWriter({ afterAppend: async () => { if (crash) { await a.stop(); throw new Error('crash'); } } });
+    await a.start();
+    const client = new NatsCommandClient(nc);
+    const rp = await provider(client, 1);
+    const first = randomUUID();
+    expect((await send(client, claim(rp, 1, first))).ok).toBe(true);
+    // One batch: a claim refused for want of room, then the delete that makes room. The writer
+    // dies after the append, before anyone hears of it.
+    const inbox = `test.replies.${randomUUID()}`;
+    const replies = new Map<string, Record<string, unknown>>();
+    const sub = nc.subscribe(`${inbox}.*`, { callback: (_e, m) => { replies.set(m.subject.slice(inbox.length + 1), m.json()); } });
+    const second = randomUUID();
+    const entry = (n: string, command: Command) => ({ commandId: `${n}-${second}`, replyTo: `${inbox}.${n}`, command });
+    crash = true;
+    await js.publish('placement.cmd.batch', JSON.stringify({ commands: [
+      entry('claim', claim(rp, 1, second)),
+      entry('delete', { type: 'DeleteAllocations', consumerUuid: first }),
+    ] }));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(replies.size).toBe(0);
+    // The next writer replays both outcomes, then takes the unsettled commands over.
+    const b = newWriter();
+    await b.start();
+    for (let i = 0; i < 100 && replies.size < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(replies.get('delete')).toMatchObject({ ok: true });
+    expect(replies.get('claim')).toMatchObject({ ok: false, status: 409 });
+    // Decided afresh, the claim would have fitted now: it must not have been.
+    expect(b.ledger().consumers.has(second)).toBe(false);
+    expect(b.ledger().providers.get(rp)!.usages.get('VCPU') ?? 0).toBe(0);
+    sub.unsubscribe();
+    await b.stop();
+    client.close();
+  });
 });
