@@ -171,10 +171,14 @@ export function remember(ledger: Ledger, commandId: string, seq: number, events:
   ledger.appliedCommands.set(commandId, refused ? { seq, events, refused } : { seq, events });
 }
 
+// The hot path of replay (one call per claim): plain loops and for-in rather than
+// Object.entries, usages added while the Maps are built, one lookup per map.
 function replaceAllocations(ledger: Ledger, event: AllocationsReplaced, at: string): void {
-  for (const c of event.consumers) {
+  const consumers = event.consumers;
+  for (let i = 0; i < consumers.length; i++) {
+    const c = consumers[i]!;
     const old = ledger.consumers.get(c.uuid);
-    if (old) {
+    if (old !== undefined) {
       for (const [rpUuid, res] of old.allocations) {
         const rp = provider(ledger, rpUuid);
         addUsages(rp, res, -1);
@@ -182,18 +186,26 @@ function replaceAllocations(ledger: Ledger, event: AllocationsReplaced, at: stri
       }
       ledger.consumersByProject.get(old.projectId)?.delete(c.uuid);
     }
-    const entries = Object.entries(c.allocations);
-    if (entries.length === 0) {
-      ledger.consumers.delete(c.uuid);
-      continue;
-    }
-    const allocations = new Map<string, Resources>();
-    for (const [rpUuid, res] of entries) {
-      const resources: Resources = new Map(Object.entries(res));
+    let allocations: Map<string, Resources> | undefined;
+    for (const rpUuid in c.allocations) {
+      const res = c.allocations[rpUuid]!;
+      const resources: Resources = new Map();
       const rp = provider(ledger, rpUuid);
-      addUsages(rp, resources, 1);
+      const usages = rp.usages;
+      for (const rc in res) {
+        const n = res[rc]!;
+        resources.set(rc, n);
+        const used = (usages.get(rc) ?? 0) + n;
+        invariant(used >= 0, 'usage never negative');
+        if (used === 0) usages.delete(rc);
+        else usages.set(rc, used);
+      }
       rp.allocations.set(c.uuid, resources);
-      allocations.set(rpUuid, resources);
+      (allocations ??= new Map()).set(rpUuid, resources);
+    }
+    if (allocations === undefined) {
+      if (old !== undefined) ledger.consumers.delete(c.uuid);
+      continue;
     }
     ledger.consumers.set(c.uuid, {
       uuid: c.uuid,
@@ -202,14 +214,13 @@ function replaceAllocations(ledger: Ledger, event: AllocationsReplaced, at: stri
       generation: c.generation,
       consumerType: c.consumerType,
       allocations,
-      createdAt: old?.createdAt ?? at,
+      createdAt: old !== undefined ? old.createdAt : at,
       updatedAt: at,
     });
     index(ledger.consumersByProject, c.projectId, c.uuid);
   }
-  for (const [rpUuid, gen] of Object.entries(event.providerGenerations)) {
-    touch(provider(ledger, rpUuid), gen, at);
-  }
+  const gens = event.providerGenerations;
+  for (const rpUuid in gens) touch(provider(ledger, rpUuid), gens[rpUuid]!, at);
 }
 
 function addUsages(rp: ResourceProvider, res: Resources, sign: 1 | -1): void {
