@@ -1,0 +1,10 @@
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/http/app.ts';
+import { loadStandards } from '../src/data/standards.ts';
+import { createLedger } from '../src/domain/state.ts';
+import { LocalWriter } from '../src/writer/local-writer.ts';
+const ledger = createLedger(loadStandards());
+const writer = new LocalWriter(ledger);
+const app = createApp({ ledger: () => ledger, writer, profile: 'default' });
+serve({ fetch: app.fetch, port: 18790, hostname: '127.0.0.1' });
+process.on('SIGINT', () => process.exit(0));
