@@ -6,14 +6,14 @@
  *
  *   node --expose-gc --import tsx bench/replay-fold.ts [--events 1000000] [--providers 1000]
  */
-import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { encodeBatch, decodeBatch } from '../src/log/codec.ts';
 import { createLedger } from '../src/domain/state.ts';
 import { ReplayFold } from '../src/domain/evolve.ts';
 import { loadStandards } from '../src/data/standards.ts';
-import type { CommandRecord, LogBatch, PlacementEvent } from '../src/domain/events.ts';
+import type { LogBatch } from '../src/domain/events.ts';
+import { startupLog } from './lib/startup-log.ts';
 
 const arg = (k: string, d: number) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -24,28 +24,8 @@ const providerCount = arg('providers', 1000);
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const at = new Date().toISOString();
-const rps = Array.from({ length: providerCount }, () => randomUUID());
-const inv = { total: 1e9, reserved: 0, min_unit: 1, max_unit: 1e9, step_size: 1, allocation_ratio: 1 };
-const events: PlacementEvent[] = [];
-for (const uuid of rps) {
-  events.push({ type: 'ResourceProviderCreated', uuid, name: `cn-${uuid}`, parentUuid: null, rootUuid: uuid });
-  events.push({ type: 'InventoriesReplaced', uuid, generation: 1, inventories: { VCPU: inv, MEMORY_MB: inv } });
-}
 const messages: Uint8Array[] = [];
-for (let written = 0, i = 0; written < total;) {
-  const records: CommandRecord[] = [];
-  while (records.length < 1000 && written < total) {
-    const event: PlacementEvent = events.shift() ?? {
-      type: 'AllocationsReplaced', providerGenerations: {},
-      consumers: [{ uuid: randomUUID(), projectId: 'p', userId: 'u', consumerType: 'INSTANCE', generation: 1,
-        allocations: { [rps[i++ % rps.length]!]: { VCPU: 1, MEMORY_MB: 256 } } }],
-    };
-    records.push({ commandId: randomUUID(), requestId: `req-${written}`, at, events: [event] });
-    written++;
-  }
-  messages.push(encodeBatch({ v: 1, epoch: 1, records }));
-}
+for (const records of startupLog(total, providerCount)) messages.push(encodeBatch({ v: 1, epoch: 1, records }));
 
 const time = (label: string, f: () => void) => {
   gc();

@@ -7,7 +7,6 @@
  *
  *   npx tsx bench/startup.ts [--events 1000000] [--providers 1000]
  */
-import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { connect } from '@nats-io/transport-node';
@@ -19,7 +18,7 @@ import { NatsWriter } from '../src/writer/nats-writer.ts';
 import { SnapshotStore } from '../src/log/snapshots.ts';
 import { createLedger } from '../src/domain/state.ts';
 import { loadStandards } from '../src/data/standards.ts';
-import type { CommandRecord, PlacementEvent } from '../src/domain/events.ts';
+import { startupLog } from './lib/startup-log.ts';
 
 const arg = (k: string, d: number) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -42,30 +41,12 @@ const js = jetstream(nc);
 const jsm = await jetstreamManager(nc);
 try {
   await ensureStreams(jsm);
-  const at = new Date().toISOString();
-  const rps = Array.from({ length: providerCount }, () => randomUUID());
-  const inv = { total: 1_000_000_000, reserved: 0, min_unit: 1, max_unit: 1_000_000_000, step_size: 1, allocation_ratio: 1 };
-  const events: PlacementEvent[] = [];
-  for (const uuid of rps) {
-    events.push({ type: 'ResourceProviderCreated', uuid, name: `cn-${uuid}`, parentUuid: null, rootUuid: uuid });
-    events.push({ type: 'InventoriesReplaced', uuid, generation: 1, inventories: { VCPU: inv, MEMORY_MB: inv } });
-  }
   let written = 0;
   let seq = 0;
-  let i = 0;
   const t0 = performance.now();
-  while (written < total) {
-    const records: CommandRecord[] = [];
-    while (records.length < perMessage && written < total) {
-      const event: PlacementEvent = events.shift() ?? {
-        type: 'AllocationsReplaced', providerGenerations: {},
-        consumers: [{ uuid: randomUUID(), projectId: 'p', userId: 'u', consumerType: 'INSTANCE', generation: 1,
-          allocations: { [rps[i++ % rps.length]!]: { VCPU: 1, MEMORY_MB: 256 } } }],
-      };
-      records.push({ commandId: randomUUID(), requestId: `req-${written}`, at, events: [event] });
-      written++;
-    }
+  for (const records of startupLog(total, providerCount, perMessage)) {
     seq = await appendBatch(js, { v: 1, epoch: 1, records }, { expectedLastSeq: seq, msgId: `bench-${seq}`, timeoutMs: 30_000 });
+    written += records.length;
   }
   console.log(`wrote ${written} events in ${seq} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
