@@ -44,6 +44,7 @@ export class NatsWriter {
   private stopping = false;
   private unacked: JsMsg | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
+  private ackNow = false;
 
   constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
     private readonly options: WriterOptions) {
@@ -148,6 +149,9 @@ export class NatsWriter {
   }
 
   private reply(input: NatsInbound, result: CommandResult): void {
+    // Given up (503: fenced, log unavailable, expired): settle it now, so no later writer takes it
+    // over and applies what its sender was told may not have happened.
+    if (!result.ok && result.rejection.kind === 'Unavailable') this.ackNow = true;
     if (!input.replyTo) return;
     try {
       const h = natsHeaders();
@@ -164,7 +168,8 @@ export class NatsWriter {
    * interest-retained stream drops what it settles), so settled commands are
    * acked together at most every ACK_EVERY_MS: one settled but not yet acked
    * when the writer dies is redelivered and answered from the log's record of
-   * its outcome (applied or refused alike).
+   * its outcome (applied or refused alike). A command given up with a 503 is
+   * acked at once.
    */
   private ack(inputs: readonly NatsInbound[]): void {
     for (let i = inputs.length - 1; i >= 0; i--) {
@@ -174,12 +179,14 @@ export class NatsWriter {
         break;
       }
     }
-    if (this.unacked && !this.ackTimer) this.ackTimer = setTimeout(() => this.flushAck(), ACK_EVERY_MS);
+    if (this.ackNow) this.flushAck();
+    else if (this.unacked && !this.ackTimer) this.ackTimer = setTimeout(() => this.flushAck(), ACK_EVERY_MS);
   }
 
   private flushAck(): void {
     clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
+    this.ackNow = false;
     const msg = this.unacked;
     this.unacked = undefined;
     try {
