@@ -19,13 +19,17 @@ export interface NatsCommandClientOptions {
 /** A batch message's size bound, well under the server's max_payload (8 MB). */
 const BATCH_BYTES_MAX = 1024 * 1024;
 
+/** When, after a reconnect, waiting commands are sent again (the writer needs a moment to redeclare its stream). */
+const RESEND_AFTER_RECONNECT_MS = [500, 2000, 5000];
+
 type Outgoing = { readonly commandId: string; readonly json: string };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export class NatsCommandClient implements Writer {
   private readonly inbox = `_INBOX.placement.${nuid.next()}`;
-  private readonly waiting = new Map<string, (r: CommandResult) => void>();
+  private readonly waiting = new Map<string, { readonly done: (r: CommandResult) => void; readonly json: string }>();
+  private statuses: (AsyncIterable<unknown> & { stop?: () => void }) | undefined;
   private readonly sub: Subscription;
   private readonly replyTimeoutMs: number;
   private readonly outbox: Outgoing[] = [];
@@ -36,7 +40,7 @@ export class NatsCommandClient implements Writer {
       callback: (err, msg) => {
         if (err) return;
         const id = msg.subject.slice(this.inbox.length + 1);
-        const done = this.waiting.get(id);
+        const done = this.waiting.get(id)?.done;
         if (!done) return; // a late or repeated reply
         try {
           const reply = JSON.parse(decoder.decode(msg.data)) as Reply;
@@ -46,10 +50,16 @@ export class NatsCommandClient implements Writer {
         }
       },
     });
+    void this.resendAfterReconnects().catch(() => {});
   }
 
   async submit(command: Command, meta: SubmitMeta): Promise<CommandResult> {
     const id = meta.commandId;
+    const entry: BatchedCommand = {
+      commandId: id, requestId: meta.requestId, replyTo: `${this.inbox}.${id}`,
+      deadline: Date.now() + this.replyTimeoutMs, command,
+    };
+    const json = JSON.stringify(entry);
     const result = new Promise<CommandResult>((resolve) => {
       const timer = setTimeout(() => finish(unavailable('no answer from the writer in time; outcome unknown')),
         this.replyTimeoutMs);
@@ -58,15 +68,34 @@ export class NatsCommandClient implements Writer {
         this.waiting.delete(id);
         resolve(r);
       };
-      this.waiting.set(id, finish);
+      this.waiting.set(id, { done: finish, json });
     });
-    const entry: BatchedCommand = {
-      commandId: id, requestId: meta.requestId, replyTo: `${this.inbox}.${id}`,
-      deadline: Date.now() + this.replyTimeoutMs, command,
-    };
-    this.outbox.push({ commandId: id, json: JSON.stringify(entry) });
-    if (this.outbox.length === 1) setImmediate(this.flushOutbox);
+    this.queue({ commandId: id, json });
     return result;
+  }
+
+  private queue(o: Outgoing): void {
+    this.outbox.push(o);
+    if (this.outbox.length === 1) setImmediate(this.flushOutbox);
+  }
+
+  /**
+   * After a reconnect, send again what still waits for its answer. Publishes
+   * made while the server was away are flushed at the reconnect, before the
+   * writer has declared the in-memory PLACEMENT_CMD stream again (a restarted
+   * server has lost it), and vanish. A copy that did arrive is harmless: the
+   * writer answers a command id it has decided with its first outcome.
+   */
+  private async resendAfterReconnects(): Promise<void> {
+    const statuses = this.statuses = this.nc.status() as NonNullable<NatsCommandClient['statuses']>;
+    for await (const s of statuses) {
+      if ((s as { type?: string }).type !== 'reconnect') continue;
+      for (const delayMs of RESEND_AFTER_RECONNECT_MS) {
+        setTimeout(() => {
+          for (const [commandId, w] of this.waiting) this.queue({ commandId, json: w.json });
+        }, delayMs).unref();
+      }
+    }
   }
 
   /**
@@ -88,7 +117,7 @@ export class NatsCommandClient implements Writer {
         // the acknowledgement that matters, and its timeout covers a lost publish.
         this.nc.publish(BATCH_SUBJECT, encoder.encode(`{"commands":[${sent.map((c) => c.json).join(',')}]}`));
       } catch {
-        for (const c of sent) this.waiting.get(c.commandId)?.(unavailable('could not queue the command'));
+        for (const c of sent) this.waiting.get(c.commandId)?.done(unavailable('could not queue the command'));
       }
     };
     for (const c of all) {
@@ -102,7 +131,8 @@ export class NatsCommandClient implements Writer {
 
   close(): void {
     this.sub.unsubscribe();
-    for (const done of [...this.waiting.values()]) done(unavailable('shutting down'));
+    this.statuses?.stop?.();
+    for (const w of [...this.waiting.values()]) w.done(unavailable('shutting down'));
   }
 }
 
