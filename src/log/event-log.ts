@@ -4,11 +4,12 @@
  * JetStream implements it here; the simulation implements it in memory with
  * injected faults, so both drive the very same writer loop.
  */
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { LogBatch } from '../domain/events.ts';
 import { replayLog } from './replay.ts';
 import { LOG_STREAM } from './streams.ts';
-import { appendBatch } from './append.ts';
+import { AppendUnknownError, appendBatch } from './append.ts';
 
 export interface LogInfo {
   /** Identity of this log (a recreated log is another log). */
@@ -33,8 +34,32 @@ export interface EventLog {
 }
 
 export class JetStreamEventLog implements EventLog {
+  private reconnected: Promise<never> | undefined;
+
+  /**
+   * With `nc`, an append still waiting for its PubAck when the connection
+   * comes back is given up at once (its PubAck, if any, went to the old
+   * connection) instead of after its timeout; the writer retries it with the
+   * same msgId, which the server's dedupe turns into the stored seq.
+   */
   constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
-    private readonly timeoutMs = 5000) {}
+    private readonly timeoutMs = 5000, nc?: NatsConnection) {
+    if (nc) void this.watch(nc).catch(() => {});
+  }
+
+  private async watch(nc: NatsConnection): Promise<void> {
+    let interrupt: (err: Error) => void = () => {};
+    const arm = () => {
+      this.reconnected = new Promise<never>((_, reject) => { interrupt = reject; });
+      this.reconnected.catch(() => {});
+    };
+    arm();
+    for await (const s of nc.status()) {
+      if ((s as { type?: string }).type !== 'reconnect') continue;
+      interrupt(new AppendUnknownError(new Error('reconnected before the PubAck')));
+      arm();
+    }
+  }
 
   async info(): Promise<LogInfo> {
     const i = await this.jsm.streams.info(LOG_STREAM);
@@ -42,7 +67,10 @@ export class JetStreamEventLog implements EventLog {
   }
 
   append(batch: LogBatch, opts: FencedAppend): Promise<number> {
-    return appendBatch(this.js, batch, { ...opts, timeoutMs: this.timeoutMs });
+    const appended = appendBatch(this.js, batch, { ...opts, timeoutMs: this.timeoutMs });
+    if (!this.reconnected) return appended;
+    appended.catch(() => {}); // settled by the race below either way
+    return Promise.race([appended, this.reconnected]);
   }
 
   replay(fromSeq: number, onBatch: (batch: LogBatch, seq: number) => void): Promise<number> {

@@ -49,7 +49,7 @@ export class NatsWriter {
   constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
     private readonly options: WriterOptions) {
     const snapshots = options.snapshots;
-    this.loop = new WriterLoop(new JetStreamEventLog(js, jsm), {
+    this.loop = new WriterLoop(new JetStreamEventLog(js, jsm, undefined, nc), {
       reply: (input, result) => this.reply(input, result),
       settled: (inputs) => this.ack(inputs),
       durable: (records, seq) => this.durable(records, seq),
