@@ -10,6 +10,7 @@ import type { Command } from '../domain/commands.ts';
 import type { CommandResult, SubmitMeta, Writer } from './writer-port.ts';
 import { BATCH_SUBJECT, type BatchedCommand, type Reply } from './envelope.ts';
 import { reject } from '../domain/rejections.ts';
+import { onReconnect, type Watch } from '../nats/reconnects.ts';
 
 export interface NatsCommandClientOptions {
   /** How long a command may wait for the writer, queue included. */
@@ -29,7 +30,7 @@ const decoder = new TextDecoder();
 export class NatsCommandClient implements Writer {
   private readonly inbox = `_INBOX.placement.${nuid.next()}`;
   private readonly waiting = new Map<string, { readonly done: (r: CommandResult) => void; readonly json: string }>();
-  private statuses: (AsyncIterable<unknown> & { stop?: () => void }) | undefined;
+  private readonly reconnects: Watch;
   private readonly sub: Subscription;
   private readonly replyTimeoutMs: number;
   private readonly outbox: Outgoing[] = [];
@@ -50,7 +51,7 @@ export class NatsCommandClient implements Writer {
         }
       },
     });
-    void this.resendAfterReconnects().catch(() => {});
+    this.reconnects = onReconnect(nc, () => this.resendWaiting());
   }
 
   async submit(command: Command, meta: SubmitMeta): Promise<CommandResult> {
@@ -86,15 +87,11 @@ export class NatsCommandClient implements Writer {
    * server has lost it), and vanish. A copy that did arrive is harmless: the
    * writer answers a command id it has decided with its first outcome.
    */
-  private async resendAfterReconnects(): Promise<void> {
-    const statuses = this.statuses = this.nc.status() as NonNullable<NatsCommandClient['statuses']>;
-    for await (const s of statuses) {
-      if ((s as { type?: string }).type !== 'reconnect') continue;
-      for (const delayMs of RESEND_AFTER_RECONNECT_MS) {
-        setTimeout(() => {
-          for (const [commandId, w] of this.waiting) this.queue({ commandId, json: w.json });
-        }, delayMs).unref();
-      }
+  private resendWaiting(): void {
+    for (const delayMs of RESEND_AFTER_RECONNECT_MS) {
+      setTimeout(() => {
+        for (const [commandId, w] of this.waiting) this.queue({ commandId, json: w.json });
+      }, delayMs).unref();
     }
   }
 
@@ -131,7 +128,7 @@ export class NatsCommandClient implements Writer {
 
   close(): void {
     this.sub.unsubscribe();
-    this.statuses?.stop?.();
+    this.reconnects.stop();
     for (const w of [...this.waiting.values()]) w.done(unavailable('shutting down'));
   }
 }

@@ -10,6 +10,7 @@ import type { LogBatch } from '../domain/events.ts';
 import { replayLog } from './replay.ts';
 import { LOG_STREAM } from './streams.ts';
 import { AppendUnknownError, appendBatch } from './append.ts';
+import { onReconnect, type Watch } from '../nats/reconnects.ts';
 
 export interface LogInfo {
   /** Identity of this log (a recreated log is another log). */
@@ -35,6 +36,7 @@ export interface EventLog {
 
 export class JetStreamEventLog implements EventLog {
   private reconnected: Promise<never> | undefined;
+  private readonly reconnects: Watch | undefined;
 
   /**
    * With `nc`, an append still waiting for its PubAck when the connection
@@ -44,21 +46,22 @@ export class JetStreamEventLog implements EventLog {
    */
   constructor(private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
     private readonly timeoutMs = 5000, nc?: NatsConnection) {
-    if (nc) void this.watch(nc).catch(() => {});
-  }
-
-  private async watch(nc: NatsConnection): Promise<void> {
+    if (!nc) return;
     let interrupt: (err: Error) => void = () => {};
     const arm = () => {
       this.reconnected = new Promise<never>((_, reject) => { interrupt = reject; });
       this.reconnected.catch(() => {});
     };
     arm();
-    for await (const s of nc.status()) {
-      if ((s as { type?: string }).type !== 'reconnect') continue;
+    this.reconnects = onReconnect(nc, () => {
       interrupt(new AppendUnknownError(new Error('reconnected before the PubAck')));
       arm();
-    }
+    });
+  }
+
+  /** Stops watching the connection. */
+  close(): void {
+    this.reconnects?.stop();
   }
 
   async info(): Promise<LogInfo> {

@@ -17,6 +17,7 @@ import type { FencedError } from '../log/append.ts';
 import type { SnapshotStore } from '../log/snapshots.ts';
 import { CMD_STREAM, ensureStreams, WRITER_CONSUMER } from '../log/streams.ts';
 import { publishFeed } from './feed.ts';
+import { onReconnect, type Watch } from '../nats/reconnects.ts';
 import { WriterLoop, type Inbound, type LoopOptions } from './writer-loop.ts';
 
 export interface WriterOptions extends Omit<LoopOptions, 'loadSnapshot' | 'saveSnapshot'> {
@@ -40,7 +41,8 @@ export class NatsWriter {
   private readonly loop: WriterLoop<NatsInbound>;
   private messages: ConsumerMessages | undefined;
   private fencedCallback: ((e: FencedError) => void) | undefined;
-  private statuses: (AsyncIterable<unknown> & { stop?: () => void }) | undefined;
+  private readonly eventLog: JetStreamEventLog;
+  private reconnects: Watch | undefined;
   private stopping = false;
   private unacked: JsMsg | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
@@ -49,7 +51,8 @@ export class NatsWriter {
   constructor(private readonly nc: NatsConnection, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager,
     private readonly options: WriterOptions) {
     const snapshots = options.snapshots;
-    this.loop = new WriterLoop(new JetStreamEventLog(js, jsm, undefined, nc), {
+    this.eventLog = new JetStreamEventLog(js, jsm, undefined, nc);
+    this.loop = new WriterLoop(this.eventLog, {
       reply: (input, result) => this.reply(input, result),
       settled: (inputs) => this.ack(inputs),
       durable: (records, seq) => this.durable(records, seq),
@@ -80,7 +83,7 @@ export class NatsWriter {
     await this.loop.start();
     await this.takeOverLeftovers();
     await this.consume();
-    void this.redeclareOnReconnect();
+    this.reconnects = onReconnect(this.nc, () => this.redeclareIfGone());
   }
 
   /**
@@ -115,34 +118,31 @@ export class NatsWriter {
    * only every 30 s. After each reconnect, declare them again if they are gone
    * and take commands on a fresh consumer.
    */
-  private async redeclareOnReconnect(): Promise<void> {
-    const statuses = this.statuses = this.nc.status() as NonNullable<NatsWriter['statuses']>;
-    for await (const s of statuses) {
-      if ((s as { type?: string }).type !== 'reconnect') continue;
-      for (let attempt = 0; !this.stopping && !this.loop.fenced; attempt++) {
-        try {
-          const gone = await this.jsm.consumers.info(CMD_STREAM, WRITER_CONSUMER).then(() => false, (err: unknown) => {
-            if (/(stream|consumer) not found/.test(String(err))) return true;
-            throw err;
-          });
-          if (gone) {
-            this.options.log?.(`writer: ${CMD_STREAM} or its consumer is gone after a reconnect; declaring them again`);
-            await ensureStreams(this.jsm);
-            this.messages?.stop();
-            await this.consume();
-          }
-          break;
-        } catch (err) {
-          this.options.log?.(`writer: after reconnect: ${String(err)}; retrying`);
-          await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+  private async redeclareIfGone(): Promise<void> {
+    for (let attempt = 0; !this.stopping && !this.loop.fenced; attempt++) {
+      try {
+        const gone = await this.jsm.consumers.info(CMD_STREAM, WRITER_CONSUMER).then(() => false, (err: unknown) => {
+          if (/(stream|consumer) not found/.test(String(err))) return true;
+          throw err;
+        });
+        if (gone) {
+          this.options.log?.(`writer: ${CMD_STREAM} or its consumer is gone after a reconnect; declaring them again`);
+          await ensureStreams(this.jsm);
+          this.messages?.stop();
+          await this.consume();
         }
+        return;
+      } catch (err) {
+        this.options.log?.(`writer: after reconnect: ${String(err)}; retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
       }
     }
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.statuses?.stop?.();
+    this.reconnects?.stop();
+    this.eventLog.close();
     this.messages?.stop();
     await this.loop.stop();
     this.flushAck();
