@@ -268,20 +268,16 @@ export class WriterLoop<I extends Inbound> {
       }
       const ctx = { commandId: input.commandId, requestId: input.requestId, at };
       const applied = applyCommand(ledger, parsed.command as Command, ctx);
-      if (applied.kind === 'rejected') {
-        // Logged like an applied command (no events): a redelivery, even to a later writer, gets this "no".
-        const record: CommandRecord = { ...ctx, events: [], refused: applied.rejection };
-        remember(ledger, input.commandId, 0, [], applied.rejection);
-        records.push(record);
-        results.set(input, 'applied');
-      } else if (applied.kind === 'duplicate') {
-        const done = ledger.appliedCommands.get(input.commandId);
-        results.set(input, done && done.seq > 0 ? outcome(done, true) : { twinOf: input.commandId });
-      } else {
-        remember(ledger, input.commandId, 0, applied.record.events);
-        records.push(applied.record);
-        results.set(input, 'applied');
+      // Durable outcomes were answered above: a duplicate here is a twin of one whose batch is not durable yet.
+      if (applied.kind === 'duplicate') {
+        results.set(input, { twinOf: input.commandId });
+        continue;
       }
+      // A refusal is logged like an applied command (no events): a redelivery, even to a later writer, gets this "no".
+      const record: CommandRecord = applied.kind === 'rejected' ? { ...ctx, events: [], refused: applied.rejection } : applied.record;
+      remember(ledger, input.commandId, 0, record.events, record.refused);
+      records.push(record);
+      results.set(input, 'applied');
     }
     const expectedLastSeq = ledger.lastSeq;
     const msgId = `${this.o.writerId}-e${ledger.epoch}-s${expectedLastSeq}`;
