@@ -228,9 +228,10 @@ function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound[] {
     const batch = parseBatch(body);
     // Unreadable: one command with no id, refused (no one to answer) and settled like any other.
     if (!batch || batch.length === 0) return [{ msg, commandId: '', requestId: '', deadline: 0, replyTo: undefined, body: undefined }];
+    const bytes = Math.ceil(m.data.length / batch.length); // each entry's share, near enough for the bound
     return batch.map((c, i) => ({
       msg: i === batch.length - 1 ? msg : undefined,
-      commandId: c.commandId, requestId: c.requestId ?? '', deadline: c.deadline ?? 0, replyTo: c.replyTo, body: c.command,
+      commandId: c.commandId, requestId: c.requestId ?? '', deadline: c.deadline ?? 0, replyTo: c.replyTo, body: c.command, bytes,
     }));
   }
   const h = 'header' in m ? m.header : m.headers;
@@ -241,5 +242,6 @@ function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound[] {
     deadline: Number(h?.get(Header.Deadline) || 0),
     replyTo: h?.get(Header.ReplyTo) || undefined,
     body,
+    bytes: m.data.length,
   }];
 }

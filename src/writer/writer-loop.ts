@@ -27,6 +27,8 @@ export interface Inbound {
   readonly deadline: number;
   /** The command JSON, not yet validated. */
   readonly body: unknown;
+  /** Its size as it arrived, in bytes (0: unknown): bounds a batch's stored message. */
+  readonly bytes?: number;
 }
 
 export interface LoopIo<I extends Inbound> {
@@ -41,6 +43,12 @@ export interface LoopOptions {
   readonly createLedger: () => Ledger;
   readonly now?: () => number;
   readonly batchCommandsMax?: number;
+  /**
+   * Bytes of commands per batch at most (a single larger one goes alone): a
+   * batch's events are about the size of its commands, and their stored
+   * message must stay under the server's max_payload (8 MB).
+   */
+  readonly batchBytesMax?: number;
   readonly inFlightMax?: number;
   readonly appendAttemptsMax?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -90,7 +98,7 @@ export class WriterLoop<I extends Inbound> {
 
   constructor(private readonly log: EventLog, private readonly io: LoopIo<I>, options: LoopOptions) {
     this.o = {
-      now: Date.now, batchCommandsMax: 512, inFlightMax: 2, appendAttemptsMax: 4,
+      now: Date.now, batchCommandsMax: 512, batchBytesMax: 2 * 1024 * 1024, inFlightMax: 2, appendAttemptsMax: 4,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)), log: () => {}, snapshotEveryEvents: 100_000,
       writerId: randomUUID(),
       ...options,
@@ -193,7 +201,7 @@ export class WriterLoop<I extends Inbound> {
           !this.snapshotDue()) {
         // Chained on the newest batch that appends (a batch of refusals only appends nothing).
         const previous = flight.reduce<Batch<I> | undefined>((p, f) => (f.appended ? f : p), undefined);
-        const b = this.decideBatch(this.queue.splice(0, this.o.batchCommandsMax), previous);
+        const b = this.decideBatch(this.nextInputs(), previous);
         flight.push(b);
         // Let the append go out and more commands arrive before deciding the next batch.
         await Promise.resolve();
@@ -235,6 +243,18 @@ export class WriterLoop<I extends Inbound> {
         failure = undefined;
       }
     }
+  }
+
+  /** The next batch's inputs: at most batchCommandsMax of them and batchBytesMax bytes, at least one. */
+  private nextInputs(): I[] {
+    let n = 0;
+    let bytes = 0;
+    while (n < this.queue.length && n < this.o.batchCommandsMax) {
+      bytes += this.queue[n]!.bytes ?? 0;
+      if (n > 0 && bytes > this.o.batchBytesMax) break;
+      n++;
+    }
+    return this.queue.splice(0, n);
   }
 
   /** Decide every input against the live ledger (in place) and start the append. */
