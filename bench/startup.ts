@@ -19,6 +19,7 @@ import { SnapshotStore } from '../src/log/snapshots.ts';
 import { createLedger } from '../src/domain/state.ts';
 import { loadStandards } from '../src/data/standards.ts';
 import { startupLog } from './lib/startup-log.ts';
+import { processCpu, threadCpu } from './lib/cpu.ts';
 
 const arg = (k: string, d: number) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -27,6 +28,8 @@ const arg = (k: string, d: number) => {
 const total = arg('events', 1_000_000);
 const providerCount = arg('providers', 1000);
 const perMessage = 1000;
+
+const seconds = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(2);
 
 let peak = 0;
 const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
@@ -56,14 +59,20 @@ try {
     const base = process.memoryUsage().rss;
     peak = base;
     const t = performance.now();
+    const cpu = process.cpuUsage();
+    const natsCpu = processCpu(server.pid);
     const w = new NatsWriter(nc, js, jsm, {
       createLedger: () => createLedger(loadStandards()), ...(withSnapshot ? { snapshots } : {}), snapshotEveryEvents: 0,
       log: (m: string) => { if (m.includes('replayed')) console.log(`  ${m}`); },
     });
+    const mainBefore = threadCpu().get(process.pid)!;
     await w.start();
+    const mainCpu = threadCpu().get(process.pid)! - mainBefore;
     const s = (performance.now() - t) / 1000;
     console.log(`${label}: serving after ${s.toFixed(2)} s (${(total / s).toFixed(0)} events/s over the whole log); ` +
-      `peak RSS ${mib(peak)} (+${mib(peak - base)})`);
+      `peak RSS ${mib(peak)} (+${mib(peak - base)}); CPU: service ${seconds(process.cpuUsage(cpu))} s ` +
+      `(main thread ${mainCpu.toFixed(2)} s, the rest replay worker and GC), ` +
+      `nats-server ${(processCpu(server.pid) - natsCpu).toFixed(2)} s`);
     return w;
   };
   let full: NatsWriter | undefined = await startOnce('full replay', false);

@@ -1,7 +1,8 @@
 /**
  * The log the start-up benchmarks replay: N providers with VCPU and
  * MEMORY_MB inventory, then one allocation per new consumer, spread over
- * the providers, as batches of `perMessage` command records.
+ * the providers (100 projects, 1,000 users), as batches of `perMessage`
+ * command records, as the writer would record them.
  */
 import { randomUUID } from 'node:crypto';
 import type { CommandRecord, PlacementEvent } from '../../src/domain/events.ts';
@@ -18,12 +19,16 @@ export function* startupLog(total: number, providerCount: number, perMessage = 1
   for (let written = 0, i = 0; written < total;) {
     const records: CommandRecord[] = [];
     while (records.length < perMessage && written < total) {
+      const k = i++;
+      const rp = rps[k % rps.length]!;
+      // As the writer records a claim: the provider's generation moves with it.
       const event: PlacementEvent = events.shift() ?? {
-        type: 'AllocationsReplaced', providerGenerations: {},
-        consumers: [{ uuid: randomUUID(), projectId: 'p', userId: 'u', consumerType: 'INSTANCE', generation: 1,
-          allocations: { [rps[i++ % rps.length]!]: { VCPU: 1, MEMORY_MB: 256 } } }],
+        type: 'AllocationsReplaced',
+        consumers: [{ uuid: randomUUID(), projectId: `project-${k % 100}`, userId: `user-${k % 1000}`,
+          consumerType: 'INSTANCE', generation: 1, allocations: { [rp]: { VCPU: 1, MEMORY_MB: 256 } } }],
+        providerGenerations: { [rp]: 2 + Math.floor(k / rps.length) },
       };
-      records.push({ commandId: randomUUID(), requestId: `req-${written}`, at, events: [event] });
+      records.push({ commandId: randomUUID(), requestId: `req-${randomUUID()}`, at, events: [event] });
       written++;
     }
     yield records;

@@ -3,7 +3,8 @@
  * Folds one event into the ledger, in place, keeping the indexes in step.
  * Replay and the live writer both come through here, so they cannot differ.
  */
-import type { Ledger, ResourceProvider, Resources } from './model.ts';
+import type { Consumer, Ledger, ResourceProvider, Resources } from './model.ts';
+import { REMEMBERED_EVENTS_MAX } from './model.ts';
 import type { AllocationsReplaced, CommandRecord, PlacementEvent } from './events.ts';
 import { toInventory } from './capacity.ts';
 import { invariant } from './invariant.ts';
@@ -124,44 +125,80 @@ export function evolveRecord(ledger: Ledger, record: CommandRecord, seq: number)
 }
 
 /**
- * Folds a replayed log into the ledger: the same as evolveRecord on every
- * record, but it remembers only the newest records the ledger keeps
- * (APPLIED_COMMANDS_MAX), once, at the end. Remembering all of them would
- * insert every command id of the log into the bounded map, only for all
- * but the newest to be evicted again; the ids of a log are unique (a
- * command is applied again only once it is forgotten), so the result is
- * the same.
+ * The newest `max` command records of a replay, in a ring, for at-most-once
+ * replies after start-up: remembering every command of the log would insert
+ * each id into the bounded map only for all but the newest to be evicted
+ * again (the ids of a log are unique: a command is applied again only once
+ * it is forgotten, so the result is the same).
  */
-export class ReplayFold {
+export class CommandRing {
   private readonly ids: string[] = [];
   private readonly seqs: number[] = [];
   private readonly events: Array<CommandRecord['events']> = [];
   private readonly refusals: Array<CommandRecord['refused']> = [];
   private next = 0;
-  private readonly max: number;
+
+  /** keepEvents false: the caller fills in the newest events itself (keeping them all costs GC work). */
+  constructor(readonly max: number, private readonly keepEvents = true) {}
+
+  add(r: CommandRecord, seq: number): void {
+    const i = this.addId(r.commandId, seq, r.refused);
+    if (this.keepEvents) this.events[i] = r.events;
+  }
+
+  /** A record without its events (a ring made with keepEvents false); returns its slot. */
+  addId(commandId: string, seq: number, refused: CommandRecord['refused']): number {
+    const i = this.next++ % this.max;
+    this.ids[i] = commandId;
+    this.seqs[i] = seq;
+    this.refusals[i] = refused;
+    return i;
+  }
+
+  /** The newest records, oldest first; only the newest REMEMBERED_EVENTS_MAX keep their events. */
+  drain(): RememberedCommands {
+    const n = Math.min(this.next, this.max);
+    const out: RememberedCommands = { ids: [], seqs: [], events: [], refused: [] };
+    for (let k = this.next - n; k < this.next; k++) {
+      const i = k % this.max;
+      out.ids.push(this.ids[i]!);
+      out.seqs.push(this.seqs[i]!);
+      out.events.push(this.keepEvents && this.next - k <= REMEMBERED_EVENTS_MAX ? this.events[i]! : []);
+      out.refused.push(this.refusals[i]);
+    }
+    this.ids.length = this.seqs.length = this.events.length = this.refusals.length = this.next = 0;
+    return out;
+  }
+}
+
+/** Command outcomes as columns (cheap to pass between threads). */
+export interface RememberedCommands {
+  readonly ids: string[];
+  readonly seqs: number[];
+  readonly events: Array<CommandRecord['events']>;
+  readonly refused: Array<CommandRecord['refused']>;
+}
+
+export function rememberAll(ledger: Ledger, c: RememberedCommands): void {
+  for (let i = 0; i < c.ids.length; i++) remember(ledger, c.ids[i]!, c.seqs[i]!, c.events[i]!, c.refused[i]);
+}
+
+/** Folds a replayed log into the ledger: evolve every record, remember the newest (CommandRing). */
+export class ReplayFold {
+  private readonly ring: CommandRing;
 
   constructor(private readonly ledger: Ledger) {
-    this.max = ledger.appliedCommands.max;
+    this.ring = new CommandRing(ledger.appliedCommands.max);
   }
 
   record(r: CommandRecord, seq: number): void {
     for (const e of r.events) evolve(this.ledger, e, r.at);
-    // A ring of the newest `max` records.
-    const i = this.next++ % this.max;
-    this.ids[i] = r.commandId;
-    this.seqs[i] = seq;
-    this.events[i] = r.events;
-    this.refusals[i] = r.refused;
+    this.ring.add(r, seq);
   }
 
   /** Remembers the newest records, oldest first; the fold is done. */
   finish(): void {
-    const n = Math.min(this.next, this.max);
-    for (let k = this.next - n; k < this.next; k++) {
-      const i = k % this.max;
-      remember(this.ledger, this.ids[i]!, this.seqs[i]!, this.events[i]!, this.refusals[i]);
-    }
-    this.ids.length = this.seqs.length = this.events.length = this.refusals.length = this.next = 0;
+    rememberAll(this.ledger, this.ring.drain());
   }
 }
 
@@ -177,50 +214,91 @@ function replaceAllocations(ledger: Ledger, event: AllocationsReplaced, at: stri
   const consumers = event.consumers;
   for (let i = 0; i < consumers.length; i++) {
     const c = consumers[i]!;
-    const old = ledger.consumers.get(c.uuid);
-    if (old !== undefined) {
-      for (const [rpUuid, res] of old.allocations) {
-        const rp = provider(ledger, rpUuid);
-        addUsages(rp, res, -1);
-        rp.allocations.delete(c.uuid);
-      }
-      ledger.consumersByProject.get(old.projectId)?.delete(c.uuid);
-    }
+    const old = releaseConsumer(ledger, c.uuid);
     let allocations: Map<string, Resources> | undefined;
     for (const rpUuid in c.allocations) {
       const res = c.allocations[rpUuid]!;
-      const resources: Resources = new Map();
-      const rp = provider(ledger, rpUuid);
-      const usages = rp.usages;
-      for (const rc in res) {
-        const n = res[rc]!;
-        resources.set(rc, n);
-        const used = (usages.get(rc) ?? 0) + n;
-        invariant(used >= 0, 'usage never negative');
-        if (used === 0) usages.delete(rc);
-        else usages.set(rc, used);
-      }
-      rp.allocations.set(c.uuid, resources);
-      (allocations ??= new Map()).set(rpUuid, resources);
+      const resources = new Map<string, number>();
+      for (const rc in res) resources.set(rc, res[rc]!);
+      (allocations ??= new Map()).set(rpUuid, claimOn(ledger, c.uuid, rpUuid, resources));
     }
-    if (allocations === undefined) {
-      if (old !== undefined) ledger.consumers.delete(c.uuid);
-      continue;
-    }
-    ledger.consumers.set(c.uuid, {
-      uuid: c.uuid,
-      projectId: c.projectId,
-      userId: c.userId,
-      generation: c.generation,
-      consumerType: c.consumerType,
-      allocations,
-      createdAt: old !== undefined ? old.createdAt : at,
-      updatedAt: at,
-    });
-    index(ledger.consumersByProject, c.projectId, c.uuid);
+    putConsumer(ledger, old, c.uuid, c.projectId, c.userId, c.consumerType, c.generation, allocations, at);
   }
   const gens = event.providerGenerations;
-  for (const rpUuid in gens) touch(provider(ledger, rpUuid), gens[rpUuid]!, at);
+  for (const rpUuid in gens) touchProvider(ledger, rpUuid, gens[rpUuid]!, at);
+}
+
+/*
+ * The steps of replacing one consumer's allocations, shared by evolve and
+ * by the start-up fold of pre-decoded chunks (replay-chunk.ts), so the two
+ * cannot differ: release the old allocations, claim each provider's
+ * resources, then store (or drop) the consumer.
+ */
+
+/** Takes a consumer's allocations off its providers and the project index; returns the old consumer. */
+export function releaseConsumer(ledger: Ledger, uuid: string): Consumer | undefined {
+  const old = ledger.consumers.get(uuid);
+  if (old === undefined) return undefined;
+  for (const [rpUuid, res] of old.allocations) {
+    const rp = provider(ledger, rpUuid);
+    addUsages(rp, res, -1);
+    rp.allocations.delete(uuid);
+  }
+  tally(ledger, old, -1);
+  return old;
+}
+
+/** Adds a consumer's resources to one provider's usages and allocations; returns them. */
+export function claimOn(ledger: Ledger, consumerUuid: string, rpUuid: string, resources: Resources): Resources {
+  const rp = provider(ledger, rpUuid);
+  addUsages(rp, resources, 1);
+  rp.allocations.set(consumerUuid, resources);
+  return resources;
+}
+
+/** Stores the consumer with its new allocations (undefined: it has none left and is gone). */
+export function putConsumer(ledger: Ledger, old: Consumer | undefined, uuid: string, projectId: string, userId: string,
+  consumerType: string | null, generation: number, allocations: ReadonlyMap<string, Resources> | undefined, at: string): void {
+  if (allocations === undefined) {
+    if (old !== undefined) ledger.consumers.delete(uuid);
+    return;
+  }
+  const consumer: Consumer = {
+    uuid, projectId, userId, generation, consumerType, allocations,
+    createdAt: old !== undefined ? old.createdAt : at,
+    updatedAt: at,
+  };
+  ledger.consumers.set(uuid, consumer);
+  tally(ledger, consumer, 1);
+}
+
+/** Adds (1) or takes (-1) a consumer's allocations to or from its project's usage sums. */
+export function tally(ledger: Ledger, c: Consumer, sign: 1 | -1): void {
+  let users = ledger.projectUsages.get(c.projectId);
+  if (users === undefined) ledger.projectUsages.set(c.projectId, (users = new Map()));
+  let types = users.get(c.userId);
+  if (types === undefined) users.set(c.userId, (types = new Map()));
+  let total = types.get(c.consumerType);
+  if (total === undefined) types.set(c.consumerType, (total = { consumers: 0, resources: new Map() }));
+  total.consumers += sign;
+  const sums = total.resources;
+  for (const res of c.allocations.values()) {
+    for (const [rc, n] of res) {
+      const sum = (sums.get(rc) ?? 0) + sign * n;
+      if (sum === 0) sums.delete(rc);
+      else sums.set(rc, sum);
+    }
+  }
+  invariant(total.consumers >= 0, 'consumer count never negative');
+  if (total.consumers > 0) return;
+  invariant(sums.size === 0, 'no usage without consumers');
+  types.delete(c.consumerType);
+  if (types.size === 0) users.delete(c.userId);
+  if (users.size === 0) ledger.projectUsages.delete(c.projectId);
+}
+
+export function touchProvider(ledger: Ledger, rpUuid: string, generation: number, at: string): void {
+  touch(provider(ledger, rpUuid), generation, at);
 }
 
 function addUsages(rp: ResourceProvider, res: Resources, sign: 1 | -1): void {

@@ -16,7 +16,7 @@ export interface Inventory {
 }
 
 /** Amounts per resource class, e.g. { VCPU: 2, MEMORY_MB: 512 }. */
-export type Resources = Map<string, number>;
+export type Resources = ReadonlyMap<string, number>;
 
 export interface ResourceProvider {
   readonly uuid: string;
@@ -44,9 +44,15 @@ export interface Consumer {
   /** null: created before 1.38 (shown as 'unknown'). */
   consumerType: string | null;
   /** provider uuid -> resources. */
-  allocations: Map<string, Resources>;
+  allocations: ReadonlyMap<string, Resources>;
   readonly createdAt: string;
   updatedAt: string;
+}
+
+/** What the consumers of one project, user and type hold together. */
+export interface UsageTotal {
+  consumers: number;
+  readonly resources: Map<string, number>;
 }
 
 export interface ResourceClass {
@@ -83,8 +89,8 @@ export interface Ledger {
   readonly providersByClass: Map<string, Set<string>>;
   readonly providersByTrait: Map<string, Set<string>>;
   readonly providersByAggregate: Map<string, Set<string>>;
-  /** Consumers per project, for /usages. */
-  readonly consumersByProject: Map<string, Set<string>>;
+  /** Usage sums per project, then user, then consumer type (null: none): /usages without a scan. */
+  readonly projectUsages: Map<string, Map<string, Map<string | null, UsageTotal>>>;
   /** Last stream sequence folded in (0 = empty log). */
   lastSeq: number;
   /** Highest writer epoch seen. */
@@ -96,3 +102,5 @@ export interface Ledger {
 export const FIRST_CUSTOM_CLASS_ID = 10000;
 /** Enough to outlast the 30 s redelivery wait at several thousand commands/s. */
 export const APPLIED_COMMANDS_MAX = 200_000;
+/** Of those, the newest whose events survive a restart (what a duplicate's reply carries); older ones keep their seq. */
+export const REMEMBERED_EVENTS_MAX = 10_000;

@@ -3,11 +3,13 @@
  * The ledger as plain, ordered JSON for comparing states (replay equals
  * live) and audits; and as a compact dump for stored snapshots.
  */
-import type { Inventory, Ledger, ResourceProvider, Resources } from './model.ts';
+import type { Consumer, Inventory, Ledger, ResourceProvider, Resources } from './model.ts';
+import { REMEMBERED_EVENTS_MAX } from './model.ts';
+import { tally } from './evolve.ts';
 
-const sortedEntries = <V>(m: Map<string, V>): Array<[string, V]> => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const sortedEntries = <V>(m: ReadonlyMap<string, V>): Array<[string, V]> => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 const sorted = (s: Iterable<string>): string[] => [...s].sort();
-const obj = (m: Map<string, number>) => Object.fromEntries(sortedEntries(m));
+const obj = (m: ReadonlyMap<string, number>) => Object.fromEntries(sortedEntries(m));
 
 export function ledgerState(ledger: Ledger): unknown {
   return {
@@ -25,13 +27,15 @@ export function ledgerState(ledger: Ledger): unknown {
     })),
     resourceClasses: [...ledger.resourceClasses.values()].map((rc) => [rc.name, rc.id]),
     traits: sorted([...ledger.traits.values()].filter((t) => !t.standard).map((t) => t.name)),
+    projectUsages: sortedEntries(ledger.projectUsages).map(([project, users]) => [project,
+      sortedEntries(users).map(([user, types]) => [user,
+        [...types].sort(([a], [b]) => ((a ?? '') < (b ?? '') ? -1 : 1))
+          .map(([type, t]) => [type, t.consumers, obj(t.resources)])])]),
   };
 }
 
 /** Bumped whenever the dump's shape changes: an older snapshot is then ignored. */
 export const SNAPSHOT_VERSION = 3;
-/** Applied commands whose events a snapshot keeps, for replies to late duplicates. */
-export const SNAPSHOT_EVENTS_KEPT = 10_000;
 
 /**
  * Columns of plain numbers and strings, no object per consumer: quick to
@@ -97,7 +101,7 @@ export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: numbe
   const ids: string[] = [];
   const seqs: number[] = [];
   const events: unknown[][] = [];
-  const keepFrom = l.appliedCommands.size - SNAPSHOT_EVENTS_KEPT;
+  const keepFrom = l.appliedCommands.size - REMEMBERED_EVENTS_MAX;
   // Only the newest commands keep their events (what a duplicate reply carries); older ones keep their seq.
   const refused: Array<[number, string, string]> = [];
   for (const [id, a] of l.appliedCommands) {
@@ -155,8 +159,6 @@ export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
   for (const rp of l.providers.values()) if (rp.parentUuid) l.providers.get(rp.parentUuid)?.children.add(rp.uuid);
   const { strings } = d;
   const { uuid: uuids, fields, allocations: allocs } = d.consumers;
-  let byProject: Set<string> | undefined;
-  let lastProject = -1;
   for (let i = 0, a = 0; i < uuids.length; i++) {
     const uuid = uuids[i]!;
     const f = i * CONSUMER_FIELDS;
@@ -164,7 +166,7 @@ export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
     for (let n = fields[f + 6]!; n > 0; n--) {
       const rp = providers[allocs[a++]!];
       if (!rp) return null;
-      const resources: Resources = new Map();
+      const resources = new Map<string, number>();
       for (let k = allocs[a++]!; k > 0; k--) {
         const rc = strings[allocs[a++]!]!;
         const amount = allocs[a++]!;
@@ -176,18 +178,13 @@ export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
     }
     const type = fields[f + 2]!;
     const project = fields[f]!;
-    l.consumers.set(uuid, {
+    const consumer: Consumer = {
       uuid, projectId: strings[project]!, userId: strings[fields[f + 1]!]!, generation: fields[f + 3]!,
       consumerType: type < 0 ? null : strings[type]!, allocations,
       createdAt: strings[fields[f + 4]!]!, updatedAt: strings[fields[f + 5]!]!,
-    });
-    // Consumers of one project tend to come in runs: look the project's set up once per run.
-    if (project !== lastProject) {
-      lastProject = project;
-      byProject = l.consumersByProject.get(strings[project]!);
-      if (!byProject) l.consumersByProject.set(strings[project]!, (byProject = new Set()));
-    }
-    byProject!.add(uuid);
+    };
+    l.consumers.set(uuid, consumer);
+    tally(l, consumer, 1);
   }
   const { ids, seqs, events, refused } = d.applied;
   const withEvents = ids.length - events.length;

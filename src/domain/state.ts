@@ -25,7 +25,7 @@ export function createLedger(standards: Standards): Ledger {
     providersByClass: new Map(),
     providersByTrait: new Map(),
     providersByAggregate: new Map(),
-    consumersByProject: new Map(),
+    projectUsages: new Map(),
     lastSeq: 0,
     epoch: 0,
     appliedCommands: new BoundedMap(APPLIED_COMMANDS_MAX),

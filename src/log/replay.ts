@@ -15,12 +15,19 @@ export interface ReplayOptions {
   readonly toSeq?: number;
 }
 
-/** Calls `onBatch` for each stored batch in order; returns the last sequence read. */
-export async function replayLog(
-  js: JetStreamClient, jsm: JetStreamManager,
-  onBatch: (batch: LogBatch, seq: number, time: Date) => void,
-  opts: ReplayOptions = {},
-): Promise<number> {
+export interface StoredBatch {
+  /** The stored bytes (a view the client may reuse: copy before keeping). */
+  readonly data: Uint8Array;
+  readonly seq: number;
+  readonly timestampNanos: number;
+}
+
+/**
+ * The stored messages from `fromSeq` to `toSeq` in order. Returns (the
+ * generator's return value) the last sequence read, or fromSeq - 1 if none.
+ */
+export async function* readLog(js: JetStreamClient, jsm: JetStreamManager, opts: ReplayOptions = {}):
+  AsyncGenerator<StoredBatch, number> {
   const info = await jsm.streams.info(LOG_STREAM);
   const last = Math.min(opts.toSeq ?? info.state.last_seq, info.state.last_seq);
   const from = Math.max(opts.fromSeq ?? 1, info.state.first_seq);
@@ -35,12 +42,26 @@ export async function replayLog(
   try {
     for await (const m of messages) {
       seq = m.seq;
-      const batch = decodeBatch(m.data);
-      if (batch) onBatch(batch, m.seq, new Date(m.info.timestampNanos / 1e6));
+      yield { data: m.data, seq: m.seq, timestampNanos: m.info.timestampNanos };
       if (m.seq >= last) break;
     }
   } finally {
     messages.stop();
   }
   return seq;
+}
+
+/** Calls `onBatch` for each stored batch in order; returns the last sequence read. */
+export async function replayLog(
+  js: JetStreamClient, jsm: JetStreamManager,
+  onBatch: (batch: LogBatch, seq: number, time: Date) => void,
+  opts: ReplayOptions = {},
+): Promise<number> {
+  const log = readLog(js, jsm, opts);
+  for (;;) {
+    const next = await log.next();
+    if (next.done) return next.value;
+    const batch = decodeBatch(next.value.data);
+    if (batch) onBatch(batch, next.value.seq, new Date(next.value.timestampNanos / 1e6));
+  }
 }

@@ -24,7 +24,8 @@ import type { Command, ReplaceAllocations } from '../domain/commands.ts';
 import type { PlacementEvent } from '../domain/events.ts';
 import type { Ledger } from '../domain/model.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
-import { evolve } from '../domain/evolve.ts';
+import { evolve, tally } from '../domain/evolve.ts';
+import { createLedger } from '../domain/state.ts';
 import { violation } from '../domain/invariants.ts';
 import { ledgerState } from '../domain/snapshot.ts';
 import type { SimLog, StoredEntry } from './sim-log.ts';
@@ -214,6 +215,11 @@ function usageMismatch(l: Ledger): string | null {
       if (!l.providers.get(rp)?.allocations.has(c.uuid)) return `consumer ${c.uuid} allocated on ${rp}, unknown to it`;
     }
   }
+  // The per-project sums /usages reads must be what the consumers hold.
+  const recount = createLedger({ resourceClasses: [], traits: [] });
+  for (const c of l.consumers.values()) tally(recount, c, 1);
+  const sums = (x: Ledger) => JSON.stringify((ledgerState(x) as { projectUsages: unknown }).projectUsages);
+  if (sums(recount) !== sums(l)) return `project usages ${sums(l)}, consumers hold ${sums(recount)}`;
   return null;
 }
 

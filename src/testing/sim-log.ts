@@ -12,6 +12,10 @@
  * reproducible from the seed.
  */
 import type { LogBatch } from '../domain/events.ts';
+import type { Ledger } from '../domain/model.ts';
+import { rememberAll } from '../domain/evolve.ts';
+import { ChunkFold } from '../domain/replay-chunk.ts';
+import { ReplayParser } from '../log/replay-parser.ts';
 import type { EventLog, FencedAppend, LogInfo } from '../log/event-log.ts';
 import { AppendUnknownError, FencedError } from '../log/append.ts';
 import { decodeBatch, encodeBatch } from '../log/codec.ts';
@@ -97,7 +101,8 @@ export class SimLog {
   }
 
   /** A connection for one process. */
-  client(name: string): SimLogClient { return new SimLogClient(this, name); }
+  /** A connection for one process; `chunked`: it rebuilds through the chunked replay start-up uses. */
+  client(name: string, chunked = false): SimLogClient { return new SimLogClient(this, name, chunked); }
 
   /** Server side of an append, in JetStream's order: dedupe, expectations, store. */
   serverAppend(data: Uint8Array, opts: FencedAppend, by: string): ServerAnswer {
@@ -152,7 +157,11 @@ export class SimLogClient implements EventLog {
   private answerAt = 0;
   private open = 0;
 
-  constructor(private readonly log: SimLog, readonly name: string) {}
+  readonly foldInto?: (ledger: Ledger, fromSeq: number) => Promise<{ lastSeq: number; events: number }>;
+
+  constructor(private readonly log: SimLog, readonly name: string, chunked = false) {
+    if (chunked) this.foldInto = (ledger, fromSeq) => this.chunkedFold(ledger, fromSeq);
+  }
 
   /** Requests sent and not yet answered. */
   get pending(): number { return this.open; }
@@ -178,6 +187,23 @@ export class SimLogClient implements EventLog {
           if (batch) onBatch(batch, seq);
         }
         return end;
+      };
+    });
+  }
+
+  /** What start-up does with a worker (log/parallel-replay.ts), on this thread: parse to chunks, fold them. */
+  private chunkedFold(ledger: Ledger, fromSeq: number): Promise<{ lastSeq: number; events: number }> {
+    return this.request('chunked replay', false, () => {
+      const failed = this.readFault();
+      if (failed) return failed;
+      const end = this.log.lastSeq;
+      return () => {
+        const parser = new ReplayParser(ledger.appliedCommands.max);
+        const fold = new ChunkFold(ledger);
+        let events = 0;
+        for (let seq = Math.max(1, fromSeq); seq <= end; seq++) events += fold.fold(parser.batch(this.log.entry(seq)!.data, seq));
+        rememberAll(ledger, parser.finish());
+        return { lastSeq: fromSeq > end ? Math.min(end, fromSeq - 1) : end, events };
       };
     });
   }

@@ -266,7 +266,8 @@ class Simulation {
 
   private startProc(): Proc {
     const name = `writer-${this.nextProc++}`;
-    const client = this.log.client(name);
+    // Every other process rebuilds as start-up does (chunked), the others through plain replay.
+    const client = this.log.client(name, this.nextProc % 2 === 0);
     const proc: Proc = {
       name, client, loop: undefined as unknown as WriterLoop<SimInbound>, state: 'starting', fenced: false,
       unsettled: new Set(), timers: new Set(), open: 0,

@@ -134,11 +134,29 @@ export class WriterLoop<I extends Inbound> {
     const started = this.o.now();
     const info = await this.log.info();
     this.logCreated = info.created;
-    const restored = await this.o.loadSnapshot?.(this.o.createLedger(), info.created, info.lastSeq) ?? null;
-    const ledger = restored ?? this.o.createLedger();
+    const restore = async () => await this.o.loadSnapshot?.(this.o.createLedger(), info.created, info.lastSeq) ?? null;
+    let restored = await restore();
+    let ledger = restored ?? this.o.createLedger();
+    let folded: { lastSeq: number; events: number } | undefined;
+    if (this.log.foldInto) {
+      folded = await this.log.foldInto(ledger, ledger.lastSeq + 1).catch((err: unknown) => {
+        this.o.log(`writer: parallel replay failed (${String(err)}); replaying again on one thread`);
+        return undefined;
+      });
+      if (!folded) ledger = (restored = await restore()) ?? this.o.createLedger();
+    }
+    folded ??= await this.replayInto(ledger);
+    ledger.lastSeq = folded.lastSeq;
+    this.ledgerRef = ledger;
+    this.eventsSinceSnapshot = folded.events;
+    this.o.log(`writer: ${restored ? `snapshot at seq ${restored.lastSeq} + ` : ''}replayed ${folded.events} events ` +
+      `to seq ${ledger.lastSeq} in ${this.o.now() - started} ms`);
+  }
+
+  private async replayInto(ledger: Ledger): Promise<{ lastSeq: number; events: number }> {
     let events = 0;
     const fold = new ReplayFold(ledger);
-    ledger.lastSeq = await this.log.replay(ledger.lastSeq + 1, (batch, seq) => {
+    const lastSeq = await this.log.replay(ledger.lastSeq + 1, (batch, seq) => {
       ledger.epoch = Math.max(ledger.epoch, batch.epoch);
       for (const r of batch.records) {
         fold.record(r, seq);
@@ -147,10 +165,7 @@ export class WriterLoop<I extends Inbound> {
       ledger.lastSeq = seq;
     });
     fold.finish();
-    this.ledgerRef = ledger;
-    this.eventsSinceSnapshot = events;
-    this.o.log(`writer: ${restored ? `snapshot at seq ${restored.lastSeq} + ` : ''}replayed ${events} events ` +
-      `to seq ${ledger.lastSeq} in ${this.o.now() - started} ms`);
+    return { lastSeq, events };
   }
 
   /** One WriterStarted append fenced on the replayed end: from here on an older writer is locked out. */

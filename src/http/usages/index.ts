@@ -13,7 +13,7 @@ import { cacheHeaders, json } from '../responses.ts';
 import type { RouteTable } from '../routes.ts';
 import { queryAll, queryParams } from '../validate.ts';
 import { usagesQuery } from './schemas.ts';
-import { consumersOf, providerUsagesView, totalUsagesView, usagesByTypeView } from './view.ts';
+import { providerUsagesView, totalUsagesView, usageTotalsOf, usagesByTypeView } from './view.ts';
 
 const BY_PROVIDER = '/resource_providers/:uuid/usages';
 const TOTAL = '/usages';
@@ -46,7 +46,7 @@ function getTotalUsages(c: C): Response {
   authorize(c, 'placement:usages', { projectId: asked[asked.length - 1] ?? null });
   const v = c.get('microversion');
   const query = queryParams(c, usagesQuery(v));
-  const consumers = consumersOf(c.get('deps').ledger(), query.project_id, query.user_id);
-  const view = atLeast(v, '1.38') ? usagesByTypeView(consumers, query.consumer_type) : totalUsagesView(consumers);
+  const totals = usageTotalsOf(c.get('deps').ledger(), query.project_id, query.user_id);
+  const view = atLeast(v, '1.38') ? usagesByTypeView(totals, query.consumer_type) : totalUsagesView(totals);
   return json(view, 200, cacheHeaders(c));
 }
