@@ -57,7 +57,10 @@ export async function foldLogInParallel(js: JetStreamClient, jsm: JetStreamManag
       const next = await log.next();
       if (failed) throw failed;
       if (next.done) { lastSeq = next.value; break; }
-      const data = next.value.data.slice(); // its own buffer, to hand over without a copy
+      // A copy with its own buffer, handed over without another: the message's bytes may be a
+      // view into the client's read buffer (Buffer#slice would not copy; transferring it would
+      // detach the client's buffer).
+      const data = new Uint8Array(next.value.data);
       inFlight++;
       worker.postMessage({ seq: next.value.seq, data }, [data.buffer]);
       if (inFlight >= IN_FLIGHT_MAX) await until(() => inFlight < IN_FLIGHT_MAX);
