@@ -39,6 +39,9 @@ export interface LoopIo<I extends Inbound> {
   durable?(records: readonly CommandRecord[], seq: number): void | Promise<void>;
 }
 
+/** Stored batches left to replay from which start-up uses the parse worker. */
+const PARALLEL_REPLAY_MIN_BATCHES = 32;
+
 export interface LoopOptions {
   readonly createLedger: () => Ledger;
   readonly now?: () => number;
@@ -138,7 +141,8 @@ export class WriterLoop<I extends Inbound> {
     let restored = await restore();
     let ledger = restored ?? this.o.createLedger();
     let folded: { lastSeq: number; events: number } | undefined;
-    if (this.log.foldInto) {
+    // A worker takes ~0.2 s to start: worth it only for a long tail.
+    if (this.log.foldInto && info.lastSeq - ledger.lastSeq >= PARALLEL_REPLAY_MIN_BATCHES) {
       folded = await this.log.foldInto(ledger, ledger.lastSeq + 1).catch((err: unknown) => {
         this.o.log(`writer: parallel replay failed (${String(err)}); replaying again on one thread`);
         return undefined;
