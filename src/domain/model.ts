@@ -36,17 +36,18 @@ export interface ResourceProvider {
   updatedAt: string;
 }
 
+/** Never changed in place (a change stores a new one): a snapshot can encode them after the moment it is of. */
 export interface Consumer {
   readonly uuid: string;
-  projectId: string;
-  userId: string;
-  generation: number;
+  readonly projectId: string;
+  readonly userId: string;
+  readonly generation: number;
   /** null: created before 1.38 (shown as 'unknown'). */
-  consumerType: string | null;
+  readonly consumerType: string | null;
   /** provider uuid -> resources. */
-  allocations: ReadonlyMap<string, Resources>;
+  readonly allocations: ReadonlyMap<string, Resources>;
   readonly createdAt: string;
-  updatedAt: string;
+  readonly updatedAt: string;
 }
 
 /** What the consumers of one project, user and type hold together. */

@@ -72,7 +72,23 @@ export interface LedgerDump {
 const CONSUMER_FIELDS = 7;
 
 /** Everything needed to restore the ledger exactly (unlike ledgerState, which is for comparing). */
-export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: number[]; allocations: number[] } } {
+export function dumpLedger(l: Ledger): RawDump {
+  const steps = dumpLedgerInSteps(l, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+type RawDump = LedgerDump & { consumers: { fields: number[]; allocations: number[] } };
+
+/**
+ * dumpLedger in steps, so a writer can go on between them: everything is
+ * taken from the ledger before the first yield (the dump is of that moment),
+ * except the encoding of the consumers, which are never changed in place.
+ * Yields every `consumersPerStep` consumers.
+ */
+export function* dumpLedgerInSteps(l: Ledger, consumersPerStep: number): Generator<void, RawDump> {
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const str = (s: string): number => {
@@ -86,18 +102,6 @@ export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: numbe
     return [rp.uuid, rp.name, rp.generation, rp.parentUuid, rp.rootUuid,
       [...rp.inventories], [...rp.traits], [...rp.aggregates], rp.createdAt, rp.updatedAt];
   });
-  const uuid: string[] = [];
-  const fields: number[] = [];
-  const allocations: number[] = [];
-  for (const c of l.consumers.values()) {
-    uuid.push(c.uuid);
-    fields.push(str(c.projectId), str(c.userId), c.consumerType === null ? -1 : str(c.consumerType), c.generation,
-      str(c.createdAt), str(c.updatedAt), c.allocations.size);
-    for (const [rpUuid, res] of c.allocations) {
-      allocations.push(providerIds.get(rpUuid)!, res.size);
-      for (const [rc, n] of res) allocations.push(str(rc), n);
-    }
-  }
   const ids: string[] = [];
   const seqs: number[] = [];
   const events: unknown[][] = [];
@@ -110,19 +114,32 @@ export function dumpLedger(l: Ledger): LedgerDump & { consumers: { fields: numbe
     ids.push(id);
     seqs.push(a.seq);
   }
-  return {
+  const head = {
     v: SNAPSHOT_VERSION,
     lastSeq: l.lastSeq,
     epoch: l.epoch,
     nextCustomClassId: l.nextCustomClassId,
-    strings,
-    providers,
-    consumers: { uuid, fields, allocations },
     customClasses: [...l.resourceClasses.values()].filter((rc) => !rc.standard)
       .map((rc) => [rc.name, rc.id, rc.createdAt, rc.updatedAt]),
     customTraits: [...l.traits.values()].filter((t) => !t.standard).map((t) => [t.name, t.createdAt, t.updatedAt]),
     applied: { ids, seqs, events, refused },
   };
+  const consumers = [...l.consumers.values()];
+  const uuid: string[] = [];
+  const fields: number[] = [];
+  const allocations: number[] = [];
+  for (let i = 0; i < consumers.length; i++) {
+    if (i > 0 && i % consumersPerStep === 0) yield;
+    const c = consumers[i]!;
+    uuid.push(c.uuid);
+    fields.push(str(c.projectId), str(c.userId), c.consumerType === null ? -1 : str(c.consumerType), c.generation,
+      str(c.createdAt), str(c.updatedAt), c.allocations.size);
+    for (const [rpUuid, res] of c.allocations) {
+      allocations.push(providerIds.get(rpUuid)!, res.size);
+      for (const [rc, n] of res) allocations.push(str(rc), n);
+    }
+  }
+  return { ...head, strings, providers, consumers: { uuid, fields, allocations } };
 }
 
 /** Restores a dump into a fresh ledger (standards already loaded); null if it is not a dump of this version. */
