@@ -176,6 +176,36 @@ export async function runLoad(o: LoadOptions): Promise<void> {
   }));
 }
 
+export interface LoadControl {
+  readonly providers: readonly Provider[];
+  readonly tally: Tally;
+  /** The service is gone: clients wait ... */
+  down(): void;
+  /** ... until it answers here. */
+  up(url: string): void;
+}
+
+/**
+ * Creates providers of `capacities` on the service at `url`, then runs 64
+ * claiming clients (at most `maxMs`) while `body` runs, and stops them after.
+ */
+export async function underLoad(url: string, capacities: readonly number[], maxMs: number,
+  body: (load: LoadControl) => Promise<void>): Promise<LoadControl> {
+  const providers = await createProviders(url, capacities);
+  const tally = newTally();
+  let target: string | undefined = url;
+  let stop = false;
+  const load = runLoad({ target: () => target, providers, clients: 64, stop: () => stop, maxMs, maxPerClient: 5000, tally });
+  const control: LoadControl = { providers, tally, down: () => { target = undefined; }, up: (u) => { target = u; } };
+  try {
+    await body(control);
+  } finally {
+    stop = true;
+    await load;
+  }
+  return control;
+}
+
 /** Runs `fn` over `items` with at most `n` at a time. */
 async function pool<T>(items: readonly T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;

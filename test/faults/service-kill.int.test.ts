@@ -21,7 +21,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
 import { processesUsing, startService, type ServiceProcess } from '../support/service-process.ts';
 import { setsidNpmStart, type NpmStart } from './npm-start.ts';
-import { createProviders, firstAckAfter, newTally, runLoad, settled, sleep, verify } from './load.ts';
+import { firstAckAfter, settled, sleep, underLoad, verify } from './load.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
@@ -80,37 +80,29 @@ describe('kill -9 of the service under a write load', () => {
     const dataDir = tempDir();
     const env = { NATS_URL: ns.url };
     let svc = await start(dataDir, env);
-    const providers = await createProviders(svc.url, capacities);
-    const tally = newTally();
-    let target: string | undefined = svc.url;
-    let stop = false;
-    const load = runLoad({ target: () => target, providers, clients: 64, stop: () => stop, maxMs: 50_000, maxPerClient: 5000, tally });
     const nc = await connect({ servers: ns.url });
     const jsm = await jetstreamManager(nc);
     const left = async () => {
       const i = await jsm.consumers.info('PLACEMENT_CMD', 'writer');
       return { undelivered: i.num_pending, unsettled: i.num_ack_pending };
     };
-    try {
+    const { providers, tally } = await underLoad(svc.url, capacities, 50_000, async (load) => {
       await sleep(2000);
-      const before = tally.claims.filter((c) => c.outcome === 'acked').length;
-      target = undefined;
+      const before = load.tally.claims.filter((c) => c.outcome === 'acked').length;
+      load.down();
       const killedAt = Date.now();
       await svc.killGroup();
-      await settled(tally);
+      await settled(load.tally);
       const leftover = await left();
       svc = await start(dataDir, env);
       const restartedAt = Date.now();
-      target = svc.url;
-      const back = await firstAckAfter(tally, restartedAt, 20_000);
+      load.up(svc.url);
+      const back = await firstAckAfter(load.tally, restartedAt, 20_000);
       console.log(`[service kill, outside nats] ${before} acknowledged before the kill; the dead service left in ` +
         `PLACEMENT_CMD ${leftover.undelivered} commands undelivered, ${leftover.unsettled} delivered to it and unsettled; ` +
         `restarted in ${restartedAt - killedAt} ms; first write acknowledged ${back} ms after`);
       await sleep(1000);
-    } finally {
-      stop = true;
-      await load;
-    }
+    });
     // Once PLACEMENT_CMD holds nothing, every command the dead service left there has been
     // decided for good (applied or refused): the state is final.
     for (let t0 = Date.now(); ; await sleep(100)) {
@@ -128,25 +120,17 @@ describe('kill -9 of the service under a write load', () => {
   it('the service alone, its embedded nats-server orphaned (killed by the next start)', async () => {
     const dataDir = tempDir();
     let svc = await start(dataDir);
-    const providers = await createProviders(svc.url, capacities);
-    const tally = newTally();
-    let target: string | undefined = svc.url;
-    let stop = false;
-    const load = runLoad({ target: () => target, providers, clients: 64, stop: () => stop, maxMs: 30_000, maxPerClient: 5000, tally });
-    try {
+    const { providers, tally } = await underLoad(svc.url, capacities, 30_000, async (load) => {
       await sleep(2000);
-      target = undefined;
+      load.down();
       await svc.killNodeOnly();
-      await settled(tally);
+      await settled(load.tally);
       expect(processesUsing(dataDir).length).toBe(1); // its nats-server, still running on the store
       svc = await start(dataDir);
-      await verify(svc.url, 'service kill, embedded nats orphaned', providers, tally);
-      target = svc.url;
+      await verify(svc.url, 'service kill, embedded nats orphaned', load.providers, load.tally);
+      load.up(svc.url);
       await sleep(1000);
-    } finally {
-      stop = true;
-      await load;
-    }
+    });
     await verify(svc.url, 'service kill, embedded nats orphaned, after more load', providers, tally);
     await svc.killGroup();
     console.log(`[service kill, embedded nats orphaned] ${await auditVerify({ DATA_DIR: dataDir })}`);
@@ -161,19 +145,14 @@ describe('kill -9 of the service under a write load', () => {
       return s;
     };
     let svc = await npmStart();
-    const providers = await createProviders(svc.url, capacities);
-    const tally = newTally();
-    let target: string | undefined = svc.url;
-    let stop = false;
-    const load = runLoad({ target: () => target, providers, clients: 64, stop: () => stop, maxMs: 50_000, maxPerClient: 5000, tally });
-    try {
+    const { providers, tally } = await underLoad(svc.url, capacities, 50_000, async (load) => {
       for (let round = 1; round <= 3; round++) {
         await sleep(1500 + Math.random() * 1000);
         const members = processesUsing(dataDir).length; // tsx, the service, its nats-server
         expect(members).toBeGreaterThanOrEqual(2);
-        target = undefined;
+        load.down();
         await svc.killGroup();
-        await settled(tally);
+        await settled(load.tally);
         expect(processesUsing(dataDir)).toEqual([]);
         const t = Date.now();
         svc = await npmStart();
@@ -181,14 +160,11 @@ describe('kill -9 of the service under a write load', () => {
           `none left; setsid npm start again on the same DATA_DIR answered in ${Date.now() - t} ms`);
         // The clients wait while this reads everything back.
         const current = svc;
-        await explained(current, () => verify(current.url, `group kill ${round}/3`, providers, tally));
-        target = svc.url;
+        await explained(current, () => verify(current.url, `group kill ${round}/3`, load.providers, load.tally));
+        load.up(svc.url);
       }
       await sleep(1000);
-    } finally {
-      stop = true;
-      await load;
-    }
+    });
     const f = await verify(svc.url, 'group kill x3, final', providers, tally);
     expect(f.acknowledged).toBeGreaterThan(0);
     await svc.killGroup();
