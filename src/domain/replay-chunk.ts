@@ -8,7 +8,7 @@
  * putConsumer), every other event through evolve itself.
  */
 import type { Ledger, Resources } from './model.ts';
-import type { AllocationsReplaced, LogBatch, PlacementEvent } from './events.ts';
+import type { AllocationsReplaced, PlacementEvent } from './events.ts';
 import { claimOn, evolve, putConsumer, releaseConsumer, touchProvider } from './evolve.ts';
 
 export interface ReplayChunk {
