@@ -27,7 +27,10 @@ export interface Service {
 export async function startService(config: Config, log: (m: string) => void): Promise<Service> {
   let embedded: EmbeddedNats | undefined;
   const natsUrl = config.natsUrl ?? (embedded = await startEmbeddedNats(config.dataDir, log)).url;
-  const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'placement-ts' });
+  const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'placement-ts' })
+    .catch((err: unknown) => {
+      throw new Error(`cannot connect to ${config.natsUrl ? `NATS_URL=${natsUrl}` : `the embedded nats-server at ${natsUrl}`}: ${String(err)}`);
+    });
   const version = nc.info?.version ?? '0.0.0';
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major < 2 || (major === 2 && minor < 10)) throw new Error(`nats-server >= 2.10 needed, found ${version}`);

@@ -162,7 +162,10 @@ export function foldChecked(ledger: Ledger, r: CommandRecord, seq: number): stri
 
 function flatten(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
   if (v !== null && typeof v === 'object') {
-    const entries = Array.isArray(v) ? v.map((x, i) => [String((x as { uuid?: string })?.uuid ?? i), x] as const) : Object.entries(v);
+    // Array items by their uuid, or by themselves when they are names (traits, aggregates), else by index.
+    const entries = Array.isArray(v)
+      ? v.map((x, i) => (typeof x === 'string' ? [x, true] as const : [String((x as { uuid?: string })?.uuid ?? i), x] as const))
+      : Object.entries(v);
     for (const [k, x] of entries) flatten(x, path ? `${path}.${k}` : k, out);
   } else out.set(path, JSON.stringify(v));
   return out;
@@ -177,7 +180,9 @@ function diff(then: Map<string, string>, now: Map<string, string>): string[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-    console.error(`audit: ${err instanceof Error ? err.message : String(err)}`);
+    const why = err instanceof Error ? err.message : String(err);
+    const hint = /stream not found/.test(why) ? ' (no PLACEMENT_LOG there: set NATS_URL or DATA_DIR to the service\'s)' : '';
+    console.error(`audit: ${why}${hint}`);
     process.exit(1);
   });
 }

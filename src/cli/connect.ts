@@ -19,6 +19,7 @@ export async function connectToLog(env: NodeJS.ProcessEnv = process.env): Promis
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!url) {
     const dir = resolve(env.DATA_DIR ?? '.data');
+    if (!existsSync(dir)) throw new Error(`no data folder ${dir}: set DATA_DIR (or NATS_URL) to the service's`);
     url = runningEmbedded(dir);
     if (!url) {
       const embedded = await startEmbeddedNats(dir, () => {});

@@ -27,10 +27,11 @@ export function ledgerState(ledger: Ledger): unknown {
     })),
     resourceClasses: [...ledger.resourceClasses.values()].map((rc) => [rc.name, rc.id]),
     traits: sorted([...ledger.traits.values()].filter((t) => !t.standard).map((t) => t.name)),
-    projectUsages: sortedEntries(ledger.projectUsages).map(([project, users]) => [project,
-      sortedEntries(users).map(([user, types]) => [user,
-        [...types].sort(([a], [b]) => ((a ?? '') < (b ?? '') ? -1 : 1))
-          .map(([type, t]) => [type, t.consumers, obj(t.resources)])])]),
+    // project -> user -> consumer type ('unknown': none; types are upper case) -> sums.
+    projectUsages: Object.fromEntries(sortedEntries(ledger.projectUsages).map(([project, users]) => [project,
+      Object.fromEntries(sortedEntries(users).map(([user, types]) => [user,
+        Object.fromEntries([...types].map(([type, t]) => [type ?? 'unknown', { consumers: t.consumers, ...obj(t.resources) }])
+          .sort(([a], [b]) => (a < b ? -1 : 1)))]))])),
   };
 }
 

@@ -96,3 +96,13 @@ describe('audit', () => {
     expect(bad.err.join('')).toMatch(/command intruder .*over capacity: 5 > 4/);
   });
 });
+
+describe('audit connection', () => {
+  it('refuses a DATA_DIR that does not exist instead of starting a server on a new empty one', async () => {
+    const { connectToLog } = await import('../../src/cli/connect.ts');
+    const { existsSync } = await import('node:fs');
+    const dir = `/tmp/placement-no-such-dir-${randomUUID()}`;
+    await expect(connectToLog({ DATA_DIR: dir })).rejects.toThrow(/no data folder .* set DATA_DIR \(or NATS_URL\)/);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
