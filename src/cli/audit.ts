@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
           bad = foldChecked(ledger, r, seq);
           events += r.events.length;
         }
-      });
+      }, { onSkipped: (seq) => { bad ??= `seq ${seq}: not a batch this service writes (replay skips it; is something else publishing on the log's subject?)`; } });
       if (bad) {
         console.error(`verify: FAILED: ${bad}`);
         return 1;

@@ -19,6 +19,7 @@
 import type { AllocationsReplaced, CommandRecord, ConsumerAllocationsSet, LogBatch, PlacementEvent } from '../domain/events.ts';
 import type { Rejection } from '../domain/rejections.ts';
 import { writeAllocations } from '../domain/replay-chunk.ts';
+import { wellFormedColumns, wellFormedRecords } from './well-formed.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -63,7 +64,7 @@ export function encodeBatch(batch: LogBatch): Uint8Array {
   return encoder.encode(JSON.stringify(stored));
 }
 
-/** The parsed message: v2 columns, a v1 batch, or null if it is not a batch we wrote. */
+/** The parsed message: v2 columns, a v1 batch, or null if it is not shaped as a batch we write (well-formed.ts). */
 export function parseStored(data: Uint8Array): StoredColumns | LogBatch | null {
   let parsed: unknown;
   try {
@@ -73,10 +74,11 @@ export function parseStored(data: Uint8Array): StoredColumns | LogBatch | null {
   }
   const b = parsed as { v?: unknown; epoch?: unknown };
   if (!b || typeof b.epoch !== 'number') return null;
-  if (b.v === 1) return Array.isArray((b as LogBatch).records) ? b as LogBatch : null;
+  if (b.v === 1) return Array.isArray((b as LogBatch).records) && wellFormedRecords(b as LogBatch) ? b as LogBatch : null;
   if (b.v !== 2) return null;
   const c = b as StoredColumns;
-  return Array.isArray(c.strings) && Array.isArray(c.ops) && Array.isArray(c.events) && Array.isArray(c.refused) ? c : null;
+  return Array.isArray(c.strings) && Array.isArray(c.ops) && Array.isArray(c.events) && Array.isArray(c.refused)
+    && wellFormedColumns(c) ? c : null;
 }
 
 export function decodeBatch(data: Uint8Array): LogBatch | null {

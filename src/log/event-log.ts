@@ -8,11 +8,13 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { LogBatch } from '../domain/events.ts';
 import type { Ledger } from '../domain/model.ts';
-import { replayLog } from './replay.ts';
+import { replayLog, type FoldResult } from './replay.ts';
 import { foldLogInParallel } from './parallel-replay.ts';
 import { LOG_STREAM } from './streams.ts';
 import { AppendUnknownError, appendBatch } from './append.ts';
 import { onReconnect, type Watch } from '../nats/reconnects.ts';
+
+export type { FoldResult, Skipped } from './replay.ts';
 
 export interface LogInfo {
   /** Identity of this log (a recreated log is another log). */
@@ -33,13 +35,14 @@ export interface EventLog {
   info(): Promise<LogInfo>;
   /** Resolves with the batch's sequence; rejects with FencedError or AppendUnknownError. */
   append(batch: LogBatch, opts: FencedAppend): Promise<number>;
-  replay(fromSeq: number, onBatch: (batch: LogBatch, seq: number) => void): Promise<number>;
+  /** `onSkipped`: told of each stored message that is not a batch (replay skips it). */
+  replay(fromSeq: number, onBatch: (batch: LogBatch, seq: number) => void, onSkipped?: (seq: number) => void): Promise<number>;
   /**
    * Optional, for start-up: folds the log from `fromSeq` into `ledger` faster
-   * than `replay` would (the same ledger results); returns the last sequence
-   * read and the events folded.
+   * than `replay` would (the same ledger results, the same messages skipped).
    */
-  foldInto?(ledger: Ledger, fromSeq: number): Promise<{ lastSeq: number; events: number }>;
+  foldInto?(ledger: Ledger, fromSeq: number): Promise<FoldResult>;
+
 }
 
 export class JetStreamEventLog implements EventLog {
@@ -84,11 +87,11 @@ export class JetStreamEventLog implements EventLog {
     return Promise.race([appended, this.reconnected]);
   }
 
-  replay(fromSeq: number, onBatch: (batch: LogBatch, seq: number) => void): Promise<number> {
-    return replayLog(this.js, this.jsm, onBatch, { fromSeq });
+  replay(fromSeq: number, onBatch: (batch: LogBatch, seq: number) => void, onSkipped?: (seq: number) => void): Promise<number> {
+    return replayLog(this.js, this.jsm, onBatch, { fromSeq, onSkipped });
   }
 
-  foldInto(ledger: Ledger, fromSeq: number): Promise<{ lastSeq: number; events: number }> {
+  foldInto(ledger: Ledger, fromSeq: number): Promise<FoldResult> {
     return foldLogInParallel(this.js, this.jsm, ledger, fromSeq);
   }
 }

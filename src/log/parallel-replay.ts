@@ -12,16 +12,16 @@ import type { ReplayChunk } from '../domain/replay-chunk.ts';
 import { ChunkFold } from '../domain/replay-chunk.ts';
 import type { RememberedCommands } from '../domain/evolve.ts';
 import { rememberAll } from '../domain/evolve.ts';
-import { readLog } from './replay.ts';
+import { readLog, type FoldResult, type Skipped } from './replay.ts';
 
 /** Stored batches handed to the worker and not folded yet: bounds memory when the fold lags. */
 const IN_FLIGHT_MAX = 8;
 
-type FromWorker = { chunk: ReplayChunk } | { remembered: RememberedCommands } | { error: string };
+type FromWorker = { chunk: ReplayChunk } | { remembered: RememberedCommands; skipped?: Skipped } | { error: string };
 
-/** Folds the log from `fromSeq` into `ledger`; returns the last sequence read and the events folded. */
+/** Folds the log from `fromSeq` into `ledger`. */
 export async function foldLogInParallel(js: JetStreamClient, jsm: JetStreamManager, ledger: Ledger, fromSeq: number):
-  Promise<{ lastSeq: number; events: number }> {
+  Promise<FoldResult> {
   const worker = new Worker(new URL('./replay-worker.mjs', import.meta.url), {
     workerData: { ringMax: ledger.appliedCommands.max },
   });
@@ -31,13 +31,14 @@ export async function foldLogInParallel(js: JetStreamClient, jsm: JetStreamManag
   let failed: Error | undefined;
   let wake: (() => void) | undefined;
   let remembered: RememberedCommands | undefined;
+  let skipped: Skipped | undefined;
   const fail = (err: Error) => { failed ??= err; wake?.(); };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`replay worker exited (${code})`)));
   worker.on('message', (m: FromWorker) => {
     try {
       if ('error' in m) throw new Error(`replay worker: ${m.error}`);
-      if ('remembered' in m) remembered = m.remembered;
+      if ('remembered' in m) ({ remembered, skipped } = m);
       else events += chunks.fold(m.chunk);
     } catch (err) {
       fail(err instanceof Error ? err : new Error(String(err)));
@@ -69,7 +70,7 @@ export async function foldLogInParallel(js: JetStreamClient, jsm: JetStreamManag
     worker.postMessage({ finish: true });
     await until(() => inFlight === 0);
     rememberAll(ledger, remembered!);
-    return { lastSeq, events };
+    return { lastSeq, events, skipped };
   } finally {
     worker.removeAllListeners('exit');
     await worker.terminate();

@@ -14,7 +14,7 @@ const parser = new ReplayParser((workerData as { ringMax: number }).ringMax);
 port.on('message', (m: ToWorker) => {
   try {
     if ('finish' in m) {
-      port.postMessage({ remembered: parser.finish() });
+      port.postMessage({ remembered: parser.finish(), skipped: parser.skipped });
       return;
     }
     const chunk = parser.batch(m.data, m.seq);

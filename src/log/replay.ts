@@ -13,6 +13,21 @@ export interface ReplayOptions {
   readonly fromSeq?: number;
   /** Stop after this sequence; default: the stream's last sequence when replay starts. */
   readonly toSeq?: number;
+  /** Told of each stored message that is not shaped as a batch we write (log/well-formed.ts); replay skips it. */
+  readonly onSkipped?: (seq: number) => void;
+}
+
+/** What a start-up fold did: the last sequence read, the events folded, the messages it skipped. */
+export interface FoldResult {
+  readonly lastSeq: number;
+  readonly events: number;
+  /** Stored messages that were not batches: how many, and the first. */
+  readonly skipped?: Skipped;
+}
+
+export interface Skipped {
+  readonly count: number;
+  readonly firstSeq: number;
 }
 
 export interface StoredBatch {
@@ -63,5 +78,6 @@ export async function replayLog(
     if (next.done) return next.value;
     const batch = decodeBatch(next.value.data);
     if (batch) onBatch(batch, next.value.seq, new Date(next.value.timestampNanos / 1e6));
+    else opts.onSkipped?.(next.value.seq);
   }
 }

@@ -12,7 +12,7 @@ import type { AppliedCommand, Ledger } from '../domain/model.ts';
 import type { Command } from '../domain/commands.ts';
 import type { CommandRecord } from '../domain/events.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
-import type { EventLog } from '../log/event-log.ts';
+import type { EventLog, FoldResult, Skipped } from '../log/event-log.ts';
 import { AppendUnknownError, FencedError } from '../log/append.ts';
 import { reject } from '../domain/rejections.ts';
 import { evolveRecord, remember, ReplayFold } from '../domain/evolve.ts';
@@ -140,7 +140,7 @@ export class WriterLoop<I extends Inbound> {
     const restore = async () => await this.o.loadSnapshot?.(this.o.createLedger(), info.created, info.lastSeq) ?? null;
     let restored = await restore();
     let ledger = restored ?? this.o.createLedger();
-    let folded: { lastSeq: number; events: number } | undefined;
+    let folded: FoldResult | undefined;
     // A worker takes ~0.2 s to start: worth it only for a long tail.
     if (this.log.foldInto && info.lastSeq - ledger.lastSeq >= PARALLEL_REPLAY_MIN_BATCHES) {
       folded = await this.log.foldInto(ledger, ledger.lastSeq + 1).catch((err: unknown) => {
@@ -155,10 +155,16 @@ export class WriterLoop<I extends Inbound> {
     this.eventsSinceSnapshot = folded.events;
     this.o.log(`writer: ${restored ? `snapshot at seq ${restored.lastSeq} + ` : ''}replayed ${folded.events} events ` +
       `to seq ${ledger.lastSeq} in ${this.o.now() - started} ms`);
+    const { skipped } = folded;
+    if (skipped) {
+      this.o.log(`writer: skipped ${skipped.count} stored messages that are not batches this service writes ` +
+        `(first at seq ${skipped.firstSeq}): something else publishes on the log's subject`);
+    }
   }
 
-  private async replayInto(ledger: Ledger): Promise<{ lastSeq: number; events: number }> {
+  private async replayInto(ledger: Ledger): Promise<FoldResult> {
     let events = 0;
+    let skipped: Skipped | undefined;
     const fold = new ReplayFold(ledger);
     const lastSeq = await this.log.replay(ledger.lastSeq + 1, (batch, seq) => {
       ledger.epoch = Math.max(ledger.epoch, batch.epoch);
@@ -167,9 +173,9 @@ export class WriterLoop<I extends Inbound> {
         events += r.events.length;
       }
       ledger.lastSeq = seq;
-    });
+    }, (seq) => { skipped = { count: (skipped?.count ?? 0) + 1, firstSeq: skipped?.firstSeq ?? seq }; });
     fold.finish();
-    return { lastSeq, events };
+    return { lastSeq, events, skipped };
   }
 
   /** One WriterStarted append fenced on the replayed end: from here on an older writer is locked out. */

@@ -95,6 +95,16 @@ describe('audit', () => {
     expect(bad.code).toBe(1);
     expect(bad.err.join('')).toMatch(/command intruder .*over capacity: 5 > 4/);
   });
+
+  it('verify fails on a message that is not a batch (replay skips it; something else writes on the log)', async () => {
+    const { LOG_STREAM, LOG_SUBJECT } = await import('../../src/log/streams.ts');
+    await jsm.streams.purge(LOG_STREAM);
+    expect((await capture(['verify'])).code).toBe(0);
+    const { seq } = await js.publish(LOG_SUBJECT, new TextEncoder().encode('{"v":2,"epoch":1,"strings":[],"ops":[7],"events":[],"refused":[]}'));
+    const bad = await capture(['verify']);
+    expect(bad.code).toBe(1);
+    expect(bad.err.join('')).toContain(`verify: FAILED: seq ${seq}: not a batch this service writes`);
+  });
 });
 
 describe('audit connection', () => {
