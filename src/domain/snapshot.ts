@@ -177,32 +177,42 @@ export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
   for (const rp of l.providers.values()) if (rp.parentUuid) l.providers.get(rp.parentUuid)?.children.add(rp.uuid);
   const { strings } = d;
   const { uuid: uuids, fields, allocations: allocs } = d.consumers;
+  // Consumers with equal allocations (same providers, same amounts: a flavor) share one
+  // immutable set, as after a replay (domain/replay-chunk.ts): a few thousand Maps to build
+  // instead of two per consumer. Usages are added once per set, times its consumers.
+  const sets = new Map<string, AllocationSet>();
   for (let i = 0, a = 0; i < uuids.length; i++) {
     const uuid = uuids[i]!;
     const f = i * CONSUMER_FIELDS;
-    const allocations = new Map<string, Resources>();
+    const start = a;
+    let key = '';
     for (let n = fields[f + 6]!; n > 0; n--) {
-      const rp = providers[allocs[a++]!];
-      if (!rp) return null;
-      const resources = new Map<string, number>();
-      for (let k = allocs[a++]!; k > 0; k--) {
-        const rc = strings[allocs[a++]!]!;
-        const amount = allocs[a++]!;
-        resources.set(rc, amount);
-        rp.usages.set(rc, (rp.usages.get(rc) ?? 0) + amount);
-      }
-      allocations.set(rp.uuid, resources);
-      rp.allocations.set(uuid, resources);
+      key += `${allocs[a++]},`;
+      for (let k = allocs[a++]!, end = a + 2 * k; a < end;) key += `${allocs[a++]},`;
+      key += ';';
     }
+    let set: AllocationSet | null | undefined = sets.get(key);
+    if (set === undefined) {
+      set = allocationSet(providers, strings, allocs, start, fields[f + 6]!);
+      if (!set) return null;
+      sets.set(key, set);
+    }
+    set.consumers++;
+    for (const [rp, resources] of set.parts) rp.allocations.set(uuid, resources);
     const type = fields[f + 2]!;
     const project = fields[f]!;
     const consumer: Consumer = {
       uuid, projectId: strings[project]!, userId: strings[fields[f + 1]!]!, generation: fields[f + 3]!,
-      consumerType: type < 0 ? null : strings[type]!, allocations,
+      consumerType: type < 0 ? null : strings[type]!, allocations: set.allocations,
       createdAt: strings[fields[f + 4]!]!, updatedAt: strings[fields[f + 5]!]!,
     };
     l.consumers.set(uuid, consumer);
     tally(l, consumer, 1);
+  }
+  for (const set of sets.values()) {
+    for (const [rp, resources] of set.parts) {
+      for (const [rc, amount] of resources) rp.usages.set(rc, (rp.usages.get(rc) ?? 0) + amount * set.consumers);
+    }
   }
   const { ids, seqs, events, refused } = d.applied;
   const withEvents = ids.length - events.length;
@@ -214,6 +224,31 @@ export function restoreLedger(fresh: Ledger, dump: unknown): Ledger | null {
       : { seq: seqs[i]!, events: (i >= withEvents ? events[i - withEvents] : []) as never });
   }
   return l;
+}
+
+interface AllocationSet {
+  readonly allocations: ReadonlyMap<string, Resources>;
+  readonly parts: ReadonlyArray<readonly [ResourceProvider, Resources]>;
+  consumers: number;
+}
+
+/** One consumer's allocations from the dump's column, from `a` on; null if a provider is missing. */
+function allocationSet(providers: readonly ResourceProvider[], strings: readonly string[], allocs: ArrayLike<number>,
+  a: number, count: number): AllocationSet | null {
+  const allocations = new Map<string, Resources>();
+  const parts: Array<[ResourceProvider, Resources]> = [];
+  for (let n = count; n > 0; n--) {
+    const rp = providers[allocs[a++]!];
+    if (!rp) return null;
+    const resources = new Map<string, number>();
+    for (let k = allocs[a++]!; k > 0; k--) {
+      const rc = strings[allocs[a++]!]!;
+      resources.set(rc, allocs[a++]!);
+    }
+    allocations.set(rp.uuid, resources);
+    parts.push([rp, resources]);
+  }
+  return { allocations, parts, consumers: 0 };
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
