@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { configFromEnv } from './config.ts';
-import { startService } from './service.ts';
+import { startService, type Service } from './service.ts';
 import { createApp } from './http/app.ts';
 import { createPlacementServer } from './http/node-server.ts';
 
@@ -13,10 +13,29 @@ const config = configFromEnv();
 const quiet = config.logLevel === 'warn' || config.logLevel === 'error';
 const log = (m: string) => { if (!quiet) console.error(`${new Date().toISOString()} ${m}`); };
 
-const service = await startService(config, log).catch((err) => {
+// The port is taken first, so a start that cannot serve (port in use) stops before it touches
+// the log; until the ledger is rebuilt every request is answered 503.
+let service: Service | undefined;
+const app = createApp({
+  starting: () => service ? null : 'placement-ts is starting (rebuilding its ledger from the log); try again shortly.',
+  ledger: () => service!.writer.ledger(),
+  writer: { submit: (command, meta) => service!.client.submit(command, meta) },
+  profile: config.profile,
+});
+// Timeouts, and Placement's answers to requests Node's parser refuses: src/http/node-server.ts.
+const server = createPlacementServer(app.fetch);
+server.on('error', (err) => {
+  console.error(`placement-ts: HTTP server: ${err.message}`);
+  void shutdown(1);
+});
+await new Promise<void>((listening) => server.listen(config.port, config.host, listening));
+
+service = await startService(config, log).catch((err) => {
   console.error(`placement-ts: cannot start: ${err instanceof Error ? err.stack : String(err)}`);
   process.exit(1);
 });
+const { port } = server.address() as AddressInfo;
+log(`placement-ts: listening on http://${config.host}:${port} (nats ${service.natsUrl})`);
 // The embedded server is part of this service: if it dies, so do we (a restart recovers everything).
 void service.natsLost?.then((why) => {
   console.error(`placement-ts: ${why}. Exiting.`);
@@ -27,18 +46,6 @@ service.writer.whenFenced((e) => {
   void shutdown(3);
 });
 
-const app = createApp({ ledger: () => service.writer.ledger(), writer: service.client, profile: config.profile });
-// Timeouts, and Placement's answers to requests Node's parser refuses: src/http/node-server.ts.
-const server = createPlacementServer(app.fetch);
-server.listen(config.port, config.host, () => {
-  const { port } = server.address() as AddressInfo;
-  log(`placement-ts: listening on http://${config.host}:${port} (nats ${service.natsUrl})`);
-});
-server.on('error', (err) => {
-  console.error(`placement-ts: HTTP server: ${err.message}`);
-  void shutdown(1);
-});
-
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
@@ -46,7 +53,8 @@ async function shutdown(code: number): Promise<void> {
   // Whatever happens, exit within 10 s.
   setTimeout(() => process.exit(code), 10_000).unref();
   server.close();
-  await service.stop().catch(() => {});
+  await service?.stop().catch(() => {});
+  log(`placement-ts: stopped${code === 0 ? '' : ` (exit ${code})`}`);
   process.exit(code);
 }
 process.on('SIGTERM', () => void shutdown(0));

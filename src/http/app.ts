@@ -1,7 +1,7 @@
 /**
  * @module http/app
  * The Placement HTTP app. Middleware runs in upstream's order, outermost
- * first: request id, CORS (cors profile), noauth2, microversion, the body
+ * first: request id, CORS (cors profile), noauth2, microversion, the start-up gate, the body
  * checks, the route table's 405s, then the routes. Every error leaves
  * through onError / notFound and error-format.ts.
  */
@@ -39,6 +39,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   if (profile === 'cors') app.use(cors());
   app.use(noauth());
   app.use(microversion());
+  app.use(async (_c, next) => {
+    const why = deps.starting?.();
+    if (why) throw new HttpError({ status: 503, detail: why, raised: true });
+    await next();
+  });
   app.use(requestBodyLimit());
   app.use(contentLengthCheck());
   app.use(rawPathCheck());

@@ -22,6 +22,8 @@ export interface Deps {
   /** The current ledger; read it afresh per request. */
   readonly ledger: () => Ledger;
   readonly writer: Writer;
+  /** While it gives a reason, every request is answered 503 with it (the ledger is being rebuilt). */
+  readonly starting?: () => string | null;
   /** Server profile (PLACEMENT_PROFILE): policy and CORS. Default 'default'. */
   readonly profile?: Profile | string;
 }

@@ -6,7 +6,7 @@
  * both run and corrupt it.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(new URL('../..', import.meta.url).pathname);
@@ -32,6 +32,8 @@ export async function startEmbeddedNats(dataDir: string, log: (m: string) => voi
   const pidFile = join(dir, 'nats-server.pid');
   claimDataDir(dir);
   await killStale(pidFile, log);
+  // Ports files of servers killed with -9 (nats-server removes its own on a clean exit).
+  for (const f of readdirSync(runDir)) if (/^nats-server_\d+\.ports$/.test(f)) rmSync(join(runDir, f), { force: true });
   const child = spawn(natsServerBin(), ['-c', join(repo, 'nats.conf')], {
     env: { ...process.env, PLACEMENT_NATS_DIR: JSON.stringify(runDir), PLACEMENT_NATS_STORE: JSON.stringify(store) },
     stdio: ['ignore', 'ignore', 'pipe'],

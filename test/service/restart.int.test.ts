@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -49,6 +50,8 @@ describe('the service process', () => {
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
     s = await start();
     expect((await req(s, 'GET', `/resource_providers/${uuid}`)).status).toBe(200);
+    // Only the running server's ports file is left (the killed ones' were removed).
+    expect(readdirSync(join(dataDir, 'nats-run')).filter((f) => f.endsWith('.ports'))).toHaveLength(1);
     await s.stop();
     await new Promise((r) => setTimeout(r, 500));
     expect(processesUsing(dataDir)).toEqual([]);
@@ -64,5 +67,22 @@ describe('the service process', () => {
       new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
     expect(exited).toBe(true);
     expect(s.output()).toMatch(/nats-server pid \d+ exited/);
+  }, 60_000);
+
+  it('with its port taken, exits before it starts nats-server or touches the log; a clean stop says so', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    const empty = mkdtempSync(join(tmpdir(), 'placement-svc-port-'));
+    try {
+      await expect(startService(empty, { PORT: String(taken) })).rejects.toThrow(/HTTP server: listen EADDRINUSE/);
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      blocker.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+    const s = await start();
+    await s.stop();
+    expect(s.output()).toMatch(/placement-ts: stopped\n/);
   }, 60_000);
 });
