@@ -9,8 +9,9 @@ import type { Command } from '../domain/commands.ts';
 
 const MAX_INT = 2147483647;
 const uuid = z.string().regex(/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/);
-const className = z.string().regex(/^[A-Z0-9_]+$/).max(255);
-const traitName = z.string().regex(/^[A-Z0-9_]+$/).max(255);
+/** The only classes and traits a command creates or renames to are custom ones, as over HTTP. */
+const className = z.string().regex(/^CUSTOM_[A-Z0-9_]+$/).max(255);
+const traitName = z.string().regex(/^CUSTOM_[A-Z0-9_]+$/).max(255);
 /** Provider names: the core refuses an empty one on create (upstream's "name is required"), not on rename. */
 const name = z.string().max(200);
 /**
@@ -54,8 +55,11 @@ const consumerAllocations = z.strictObject({
   consumerGeneration: generation.nullable().optional(),
   consumerType: z.string().regex(/^[A-Z0-9_]+$/).max(255).optional(),
   // Amounts past max_unit are refused by the core as a constraint violation (409), as Placement does.
-  allocations: z.record(ref, z.record(ref, anyInteger().min(0))),
+  allocations: z.record(ref, z.record(ref, anyInteger().min(1))),
 });
+/** Each consumer once: over HTTP a body keyed by consumer cannot name one twice. */
+const consumerList = (min: number) => z.array(consumerAllocations).min(min)
+  .refine((cs) => new Set(cs.map((c) => c.consumerUuid)).size === cs.length, 'each consumer at most once');
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('CreateResourceProvider'), uuid, name, parentUuid: uuid.nullable() }),
@@ -81,7 +85,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     bumpGeneration: z.boolean(),
   }),
   z.strictObject({
-    type: z.literal('ReplaceAllocations'), consumers: z.array(consumerAllocations).min(1),
+    type: z.literal('ReplaceAllocations'), consumers: consumerList(1),
     via: z.enum(['put', 'post']),
   }),
   z.strictObject({ type: z.literal('DeleteAllocations'), consumerUuid: ref }),
@@ -89,7 +93,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     type: z.literal('Reshape'),
     inventories: z.record(ref, z.strictObject({ generation, inventories: z.record(ref, inventory) }))
       .refine((r) => Object.keys(r).length > 0, 'at least one provider'),
-    allocations: z.array(consumerAllocations),
+    allocations: consumerList(0),
   }),
 ]);
 

@@ -16,6 +16,24 @@ describe('command schemas', () => {
     expect(parseCommand({ type: 'Bogus' }).ok).toBe(false);
   });
 
+  it('meets the limits the HTTP API sets: custom names only, amounts of 1 or more, each consumer once', () => {
+    const rp = '11111111-1111-4111-8111-111111111111';
+    const c = (consumerUuid: string, amount: number) => ({ consumerUuid, projectId: 'p', userId: 'u', allocations: { [rp]: { VCPU: amount } } });
+    const other = '22222222-2222-4222-8222-222222222222';
+    const refused = [
+      { type: 'CreateTrait', name: 'FOO' },
+      { type: 'CreateResourceClass', name: 'BAR', ifAbsent: false },
+      { type: 'RenameResourceClass', name: 'CUSTOM_A', newName: 'VGPUX' },
+      { type: 'ReplaceAllocations', via: 'put', consumers: [c(other, 0)] },
+      { type: 'ReplaceAllocations', via: 'post', consumers: [c(other, 1), c(other, 2)] },
+      { type: 'Reshape', inventories: { [rp]: { generation: 1, inventories: {} } }, allocations: [c(other, 1), c(other, 1)] },
+    ];
+    for (const cmd of refused) expect(parseCommand(cmd).ok, JSON.stringify(cmd)).toBe(false);
+    expect(parseCommand({ type: 'CreateTrait', name: 'CUSTOM_FOO' }).ok).toBe(true);
+    expect(parseCommand({ type: 'CreateResourceClass', name: 'CUSTOM_BAR', ifAbsent: false }).ok).toBe(true);
+    expect(parseCommand({ type: 'ReplaceAllocations', via: 'post', consumers: [c(other, 1), c(rp, 2)] }).ok).toBe(true);
+  });
+
   it('takes any integer as a generation or amount, past 2**53 too (the core refuses it, 409)', () => {
     const rp = '11111111-1111-4111-8111-111111111111';
     const cmd = (generation: number, amount: number) => ({
