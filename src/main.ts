@@ -14,10 +14,13 @@ const quiet = config.logLevel === 'warn' || config.logLevel === 'error';
 const log = (m: string) => { if (!quiet) console.error(`${new Date().toISOString()} ${m}`); };
 
 // The port is taken first, so a start that cannot serve (port in use) stops before it touches
-// the log; until the ledger is rebuilt every request is answered 503.
+// the log; until the ledger is rebuilt (at start, and after a failed append) every request is
+// answered 503.
 let service: Service | undefined;
 const app = createApp({
-  starting: () => service ? null : 'placement-ts is starting (rebuilding its ledger from the log); try again shortly.',
+  starting: () => !service ? 'placement-ts is starting (rebuilding its ledger from the log); try again shortly.'
+    : service.writer.rebuilding ? 'placement-ts is rebuilding its ledger from the log after a failed append; try again shortly.'
+    : null,
   ledger: () => service!.writer.ledger(),
   writer: { submit: (command, meta) => service!.client.submit(command, meta) },
   profile: config.profile,

@@ -32,6 +32,18 @@ interface NatsInbound extends Inbound {
   readonly replyTo: string | undefined;
 }
 
+/**
+ * Replies go to inboxes only. A reply is published with the writer's rights: to a subject such as
+ * placement.log or $JS.API.STREAM.PURGE.… it would have the writer append to or purge the log.
+ */
+const INBOX = /^_INBOX\.[^\s*>]+$/;
+
+function replyTarget(replyTo: string | undefined): { replyTo?: string; refusal?: string } {
+  if (!replyTo) return {};
+  if (INBOX.test(replyTo)) return { replyTo };
+  return { refusal: `reply subject ${JSON.stringify(replyTo.slice(0, 200))} is not an inbox (_INBOX.…)` };
+}
+
 /** Acks of settled commands wait at most this long, to go together (ack_wait is 30 s). */
 const ACK_EVERY_MS = 20;
 const encoder = new TextEncoder();
@@ -72,6 +84,8 @@ export class NatsWriter {
 
   /** The ledger reads are served from (replaced wholesale after a rebuild). */
   ledger(): Ledger { return this.loop.ledger(); }
+  /** See WriterLoop.rebuilding. */
+  get rebuilding(): boolean { return this.loop.rebuilding; }
   get fenced(): boolean { return this.loop.fenced; }
 
   whenFenced(cb: (e: FencedError) => void): void {
@@ -231,7 +245,8 @@ function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound[] {
     const bytes = Math.ceil(m.data.length / batch.length); // each entry's share, near enough for the bound
     return batch.map((c, i) => ({
       msg: i === batch.length - 1 ? msg : undefined,
-      commandId: c.commandId, requestId: c.requestId ?? '', deadline: c.deadline ?? 0, replyTo: c.replyTo, body: c.command, bytes,
+      commandId: c.commandId, requestId: c.requestId ?? '', deadline: c.deadline ?? 0, replyTo: undefined, body: c.command, bytes,
+      ...replyTarget(c.replyTo),
     }));
   }
   const h = 'header' in m ? m.header : m.headers;
@@ -240,8 +255,9 @@ function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound[] {
     commandId: h?.get(Header.CommandId) ?? '',
     requestId: h?.get(Header.RequestId) ?? '',
     deadline: Number(h?.get(Header.Deadline) || 0),
-    replyTo: h?.get(Header.ReplyTo) || undefined,
+    replyTo: undefined,
     body,
     bytes: m.data.length,
+    ...replyTarget(h?.get(Header.ReplyTo) || undefined),
   }];
 }

@@ -29,7 +29,12 @@ export interface Inbound {
   readonly body: unknown;
   /** Its size as it arrived, in bytes (0: unknown): bounds a batch's stored message. */
   readonly bytes?: number;
+  /** Set when the transport found it unacceptable as it arrived: refused with this, never applied. */
+  readonly refusal?: string;
 }
+
+/** The writer's own command ids (its WriterStarted records): no sender may take one. */
+const RESERVED_ID = /^writer-epoch-/;
 
 export interface LoopIo<I extends Inbound> {
   reply(input: I, result: CommandResult): void;
@@ -47,9 +52,9 @@ export interface LoopOptions {
   readonly now?: () => number;
   readonly batchCommandsMax?: number;
   /**
-   * Bytes of commands per batch at most (a single larger one goes alone): a
-   * batch's events are about the size of its commands, and their stored
-   * message must stay under the server's max_payload (8 MB).
+   * Bytes of commands per batch at most, and of their events as JSON (a
+   * single larger one goes alone): the batch's stored message must stay under
+   * the server's max_payload (8 MB).
    */
   readonly batchBytesMax?: number;
   readonly inFlightMax?: number;
@@ -92,6 +97,7 @@ export class WriterLoop<I extends Inbound> {
   private busy = false;
   private stopped = false;
   private fencedBy: FencedError | undefined;
+  private unsound = false;
   private logCreated = '';
   private eventsSinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
@@ -111,6 +117,11 @@ export class WriterLoop<I extends Inbound> {
 
   ledger(): Ledger { return this.ledgerRef; }
   get fenced(): boolean { return this.fencedBy !== undefined; }
+  /**
+   * True from a failed append until the ledger is rebuilt from the log: the ledger may then hold
+   * effects that never became durable, so it must not be read (the HTTP front answers 503).
+   */
+  get rebuilding(): boolean { return this.unsound; }
 
   async start(): Promise<void> {
     await this.rebuild();
@@ -248,6 +259,7 @@ export class WriterLoop<I extends Inbound> {
         if (b.appended && seq !== b.seq) throw new Error(`batch landed at seq ${seq}, expected ${b.seq}`);
       } catch (err) {
         failure ??= err;
+        this.unsound = true;
       }
       if (failure === undefined) {
         const finishing = this.finish(b, seq);
@@ -265,6 +277,7 @@ export class WriterLoop<I extends Inbound> {
           return;
         }
         await this.rebuildUntilOk();
+        this.unsound = false;
         failure = undefined;
       }
     }
@@ -289,8 +302,22 @@ export class WriterLoop<I extends Inbound> {
     const at = new Date(now).toISOString();
     const results: Batch<I>['results'] = new Map();
     const records: CommandRecord[] = [];
-    for (const input of inputs) {
+    // Events can be far larger than their commands (an inventory change carries all the provider's
+    // inventories): once they pass the bound, the inputs not decided yet wait for the next batch.
+    let eventBytes = 0;
+    for (let k = 0; k < inputs.length; k++) {
+      if (k > 0 && eventBytes > this.o.batchBytesMax) {
+        this.queue.unshift(...inputs.splice(k));
+        break;
+      }
+      const input = inputs[k]!;
       if (this.fencedBy) { results.set(input, unavailable('writer fenced by another writer')); continue; }
+      if (input.refusal || RESERVED_ID.test(input.commandId)) {
+        const why = input.refusal ?? `command id ${input.commandId} is reserved for the writer's own records`;
+        this.o.log(`writer: refused command ${input.commandId || '(no id)'}: ${why}`);
+        results.set(input, { ok: false, rejection: reject('BadRequest', why) });
+        continue;
+      }
       // A command already applied gets its first outcome, even when it comes back after its deadline.
       const done = input.commandId ? ledger.appliedCommands.get(input.commandId) : undefined;
       if (done && done.seq > 0) {
@@ -323,6 +350,7 @@ export class WriterLoop<I extends Inbound> {
       remember(ledger, input.commandId, 0, record.events, record.refused);
       records.push(record);
       results.set(input, 'applied');
+      if (record.events.length > 0) eventBytes += JSON.stringify(record.events).length;
     }
     const expectedLastSeq = ledger.lastSeq;
     const msgId = `${this.o.writerId}-e${ledger.epoch}-s${expectedLastSeq}`;

@@ -53,4 +53,70 @@ describe('writer loop batches', () => {
     // Small commands are batched as before.
     expect(Math.max(...await run(50, 100))).toBeGreaterThan(5);
   });
+
+  it('keep a batch within batchBytesMax of events too: small inventory changes with large events', async () => {
+    const log = new MemoryLog();
+    const answers: CommandResult[] = [];
+    const loop = new WriterLoop<Inbound>(log, { reply: (_i, r) => answers.push(r), settled: () => {} },
+      { createLedger: () => createLedger(loadStandards()), batchBytesMax: 200_000 });
+    await loop.start();
+    const rp = randomUUID();
+    const inventory = { total: 10, reserved: 0, min_unit: 1, max_unit: 10, step_size: 1, allocation_ratio: 1 };
+    const send = (body: unknown) => loop.enqueue({ commandId: randomUUID(), requestId: '', deadline: 0, bytes: 100, body });
+    send({ type: 'CreateResourceProvider', uuid: rp, name: 'wide', parentUuid: null });
+    const classes = Array.from({ length: 1000 }, (_, i) => `CUSTOM_C${i}`);
+    for (const name of classes) send({ type: 'CreateResourceClass', name, ifAbsent: false });
+    send({ type: 'ChangeInventories', uuid: rp, generation: null, reservedMayEqualTotal: false,
+      change: { kind: 'replace', inventories: Object.fromEntries(classes.map((c) => [c, inventory])) } });
+    // 100 one-class updates: ~100 bytes of command each, ~110 KB of event each (all 1,000 inventories).
+    for (let i = 0; i < 100; i++) {
+      send({ type: 'ChangeInventories', uuid: rp, generation: null, reservedMayEqualTotal: false,
+        change: { kind: 'update', resourceClass: 'CUSTOM_C0', inventory: { ...inventory, total: 10 + i } } });
+    }
+    for (let i = 0; i < 400 && answers.length < 1102; i++) await new Promise((r) => setTimeout(r, 5));
+    await loop.stop();
+    expect(answers.filter((a) => a.ok)).toHaveLength(1102);
+    const sizes = log.batches.map((b) => JSON.stringify(b.records.map((r) => r.events)).length);
+    const eventSize = JSON.stringify(log.batches.at(-1)!.records[0]!.events).length;
+    expect(eventSize).toBeGreaterThan(100_000);
+    // Each batch passes the bound by at most its last command's events.
+    for (const n of sizes) expect(n).toBeLessThanOrEqual(200_000 + eventSize);
+    expect(log.batches.filter((b) => b.records.some((r) => r.events.some((e) => e.type === 'InventoriesReplaced'))).length)
+      .toBeGreaterThan(30);
+  });
+
+  it('after a failed append the ledger is marked as rebuilding (not to be read) until it is the log again', async () => {
+    let failAppends = false;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => { release = r; });
+    const log = new (class extends MemoryLog {
+      override async info() {
+        if (failAppends) await gate; // the rebuild waits here until the test has looked
+        return super.info();
+      }
+      override async append(batch: LogBatch, opts: { expectedLastSeq: number }) {
+        if (failAppends) throw new Error('log unavailable');
+        return super.append(batch, opts);
+      }
+    })();
+    const answers: CommandResult[] = [];
+    const loop = new WriterLoop<Inbound>(log, { reply: (_i, r) => answers.push(r), settled: () => {} },
+      { createLedger: () => createLedger(loadStandards()), sleep: async () => {} });
+    await loop.start();
+    expect(loop.rebuilding).toBe(false);
+    failAppends = true;
+    const uuid = randomUUID();
+    loop.enqueue({ commandId: uuid, requestId: '', deadline: 0, body: { type: 'CreateResourceProvider', uuid, name: 'lost', parentUuid: null } });
+    for (let i = 0; i < 200 && answers.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(answers[0]).toMatchObject({ ok: false, rejection: { kind: 'Unavailable' } });
+    // The effect that never became durable is still in the ledger: hence the flag.
+    expect(loop.ledger().providers.has(uuid)).toBe(true);
+    expect(loop.rebuilding).toBe(true);
+    failAppends = false;
+    release();
+    for (let i = 0; i < 200 && loop.rebuilding; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(loop.rebuilding).toBe(false);
+    expect(loop.ledger().providers.has(uuid)).toBe(false);
+    await loop.stop();
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { serialize } from 'node:v8';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
 import { ensureStreams } from '../../src/log/streams.ts';
@@ -260,7 +260,7 @@ describe('single writer on JetStream', () => {
     await fresh();
     const w = newWriter();
     await w.start();
-    const inbox = `test.replies.${randomUUID()}`;
+    const inbox = `_INBOX.test-${randomUUID()}`;
     const replies = new Map<string, Record<string, unknown>>();
     const sub = nc.subscribe(`${inbox}.*`, {
       callback: (_e, m) => { replies.set(m.subject.slice(inbox.length + 1), m.json()); },
@@ -295,6 +295,49 @@ describe('single writer on JetStream', () => {
     await w.stop();
   });
 
+  it('answers only on inboxes: a command naming another reply subject (the log, the JetStream API) is refused, not applied', async () => {
+    await fresh();
+    const logged: string[] = [];
+    const w = newWriter({ log: (m: string) => logged.push(m) });
+    await w.start();
+    const before = (await jsm.streams.info('PLACEMENT_LOG')).state;
+    const uuid = randomUUID();
+    const create = { type: 'CreateResourceProvider', uuid, name: `rp-${uuid}`, parentUuid: null };
+    const h = (replyTo: string, id = randomUUID()) => {
+      const headers = natsHeaders();
+      headers.set('Placement-Command-Id', id);
+      headers.set('Placement-Reply-To', replyTo);
+      return headers;
+    };
+    await js.publish('placement.cmd.CreateResourceProvider', JSON.stringify(create), { headers: h('placement.log') });
+    await js.publish('placement.cmd.batch', JSON.stringify({ commands: [
+      { commandId: randomUUID(), replyTo: '$JS.API.STREAM.PURGE.PLACEMENT_LOG', command: create },
+      { commandId: randomUUID(), replyTo: '_INBOX.>', command: create },
+    ] }));
+    // A sender's command id that is the writer's own.
+    const inbox = `_INBOX.test-${randomUUID()}`;
+    const replies: Array<Record<string, unknown>> = [];
+    const sub = nc.subscribe(inbox, { callback: (_e, m) => { replies.push(m.json()); } });
+    await js.publish('placement.cmd.CreateResourceProvider', JSON.stringify(create), { headers: h(inbox, 'writer-epoch-2') });
+    for (let i = 0; i < 100 && (replies.length < 1 || logged.filter((l) => l.includes('refused command')).length < 4); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(logged.filter((l) => /refused command .*is not an inbox/.test(l))).toHaveLength(3);
+    expect(replies).toEqual([expect.objectContaining({ ok: false, status: 400 })]);
+    expect(JSON.stringify(replies[0])).toContain('reserved');
+    const after = (await jsm.streams.info('PLACEMENT_LOG')).state;
+    expect(after.first_seq).toBe(before.first_seq);
+    // Nothing applied; refusals of unacceptable envelopes are not logged either.
+    expect(after.last_seq).toBe(before.last_seq);
+    expect(w.ledger().providers.has(uuid)).toBe(false);
+    // The writer still works.
+    const client = new NatsCommandClient(nc);
+    expect((await send(client, create as Command)).ok).toBe(true);
+    client.close();
+    sub.unsubscribe();
+    await w.stop();
+  });
+
   it('a refusal is logged: redelivered to the next writer after a crash, it gets the same answer on a newer state', async () => {
     await fresh();
     let crash = false;
@@ -306,7 +349,7 @@ describe('single writer on JetStream', () => {
     expect((await send(client, claim(rp, 1, first))).ok).toBe(true);
     // One batch: a claim refused for want of room, then the delete that makes room. The writer
     // dies after the append, before anyone hears of it.
-    const inbox = `test.replies.${randomUUID()}`;
+    const inbox = `_INBOX.test-${randomUUID()}`;
     const replies = new Map<string, Record<string, unknown>>();
     const sub = nc.subscribe(`${inbox}.*`, { callback: (_e, m) => { replies.set(m.subject.slice(inbox.length + 1), m.json()); } });
     const second = randomUUID();
