@@ -9,6 +9,8 @@ import type { LogBatch } from '../domain/events.ts';
 import { decodeBatch } from './codec.ts';
 import { LOG_STREAM } from './streams.ts';
 
+const MiB = 1024 * 1024;
+
 export interface ReplayOptions {
   readonly fromSeq?: number;
   /** Stop after this sequence; default: the stream's last sequence when replay starts. */
@@ -50,9 +52,12 @@ export async function* readLog(js: JetStreamClient, jsm: JetStreamManager, opts:
   const consumer = await js.consumers.get(LOG_STREAM, {
     deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from,
   });
-  // Bounded by bytes, not count: a pull of 1,000 large batches overruns the
-  // server's pending limit for the connection and the replay stalls.
-  const messages = await consumer.consume({ max_bytes: 16 * 1024 * 1024 });
+  // Bounded by bytes, not count: a pull of 1,000 large batches overruns the server's pending limit
+  // for the connection and the replay stalls. Every pull must have room for the largest message
+  // (max_payload, 8 MB): a refill asks for max_bytes less what is pending, and one too small for
+  // the next message is answered 409 and the replay waited ~45 s for the pull to expire. So
+  // refill only once half is in: each pull then asks for 12 MiB or more.
+  const messages = await consumer.consume({ max_bytes: 24 * MiB, threshold_bytes: 12 * MiB, expires: 5000 });
   let seq = from - 1;
   try {
     for await (const m of messages) {

@@ -303,7 +303,7 @@ describe('single writer on JetStream', () => {
     const before = (await jsm.streams.info('PLACEMENT_LOG')).state;
     const uuid = randomUUID();
     const create = { type: 'CreateResourceProvider', uuid, name: `rp-${uuid}`, parentUuid: null };
-    const h = (replyTo: string, id = randomUUID()) => {
+    const h = (replyTo: string, id: string = randomUUID()) => {
       const headers = natsHeaders();
       headers.set('Placement-Command-Id', id);
       headers.set('Placement-Reply-To', replyTo);
