@@ -38,7 +38,7 @@ export async function startService(config: Config, log: (m: string) => void): Pr
   const js = jetstream(nc);
   await ensureStreams(jsm);
   const standards = loadStandards();
-  const snapshots = await SnapshotStore.open(nc);
+  const snapshots = await SnapshotStore.open(nc, log);
   const writer = new NatsWriter(nc, js, jsm, { createLedger: () => createLedger(standards), log, snapshots });
   await writer.start();
   const client = new NatsCommandClient(nc);

@@ -16,8 +16,20 @@ import { onReconnect, type Watch } from '../nats/reconnects.ts';
 
 export type { FoldResult, Skipped } from './replay.ts';
 
+/**
+ * The log's identity: its first message's sequence and store time. Not the stream's `created`:
+ * nats-server does not keep that across a kill -9 (it came back as the time of an earlier
+ * restart, and every snapshot was then taken for another log's). The first message stays:
+ * the stream denies deletes and purges.
+ */
+export async function logIdentity(jsm: JetStreamManager, state: { messages: number; first_seq: number }): Promise<string> {
+  if (state.messages === 0) return 'empty';
+  const first = await jsm.streams.getMessage(LOG_STREAM, { seq: state.first_seq });
+  return `${state.first_seq}@${first?.timestamp ?? '?'}`;
+}
+
 export interface LogInfo {
-  /** Identity of this log (a recreated log is another log). */
+  /** Identity of this log (a recreated log is another log): see logIdentity. */
   readonly created: string;
   readonly lastSeq: number;
 }
@@ -77,7 +89,7 @@ export class JetStreamEventLog implements EventLog {
 
   async info(): Promise<LogInfo> {
     const i = await this.jsm.streams.info(LOG_STREAM);
-    return { created: i.created, lastSeq: i.state.last_seq };
+    return { created: await logIdentity(this.jsm, i.state), lastSeq: i.state.last_seq };
   }
 
   append(batch: LogBatch, opts: FencedAppend): Promise<number> {

@@ -54,9 +54,10 @@ function joined(dump: LedgerDump, parts: Parts): LedgerDump {
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 export class SnapshotStore {
-  private constructor(private readonly os: ObjectStore) {}
+  private constructor(private readonly os: ObjectStore, private readonly log: (m: string) => void) {}
 
-  static async open(nc: NatsConnection): Promise<SnapshotStore> {
+  /** `log`: told why a stored snapshot is not used. */
+  static async open(nc: NatsConnection, log: (m: string) => void = () => {}): Promise<SnapshotStore> {
     // The object store checks a SHA-256 digest of every object both ways; node:crypto's is
     // many times faster than the pure-JS default (process-wide setting, same digests).
     setSha256Backend('native');
@@ -64,10 +65,10 @@ export class SnapshotStore {
       description: def.description, storage: def.storage === 'file' ? StorageType.File : StorageType.Memory,
       replicas: def.replicas,
     });
-    return new SnapshotStore(os);
+    return new SnapshotStore(os, log);
   }
 
-  /** `logCreated`: the log stream's creation time, so a snapshot of an older log is never used. */
+  /** `logCreated`: the log's identity (event-log.ts logIdentity), so a snapshot of another log is never used. */
   async save(ledger: Ledger, logCreated: string): Promise<{ seq: number; bytes: number }> {
     // The dump is of this moment (taken before the first step returns); the consumers are encoded
     // in steps, the writer going on between them (at 1M consumers ~1 s of work in one piece).
@@ -95,20 +96,25 @@ export class SnapshotStore {
 
   /** The newest snapshot restored into `fresh`, or null (then replay everything). */
   async load(fresh: Ledger, logCreated: string, logLastSeq: number): Promise<Ledger | null> {
+    const skip = (why: string) => {
+      this.log(`snapshot: not used (${why}); replaying the whole log`);
+      return null;
+    };
     try {
       // Bounded: a snapshot being replaced while we read it must not hold start-up.
       const blob = await Promise.race([this.os.getBlob(OBJECT),
         new Promise<null>((r) => setTimeout(() => r(null), LOAD_TIMEOUT_MS).unref())]);
-      if (!blob) return null;
+      if (!blob) return null; // none yet
       const parsed = deserialize(blob) as { log?: string; ledger?: LedgerDump; parts?: Parts } | null;
-      if (!parsed || typeof parsed !== 'object' || !parsed.ledger) return null;
-      if (parsed.log !== logCreated) return null;
+      if (!parsed || typeof parsed !== 'object' || !parsed.ledger) return skip('unreadable');
+      if (parsed.log !== logCreated) return skip(`taken of another log: ${parsed.log}, this one is ${logCreated}`);
       const ledger = parsed.parts ? joined(parsed.ledger, parsed.parts) : parsed.ledger;
       const restored = restoreLedger(fresh, ledger);
-      if (!restored || restored.lastSeq > logLastSeq) return null;
+      if (!restored) return skip('of another version, or inconsistent');
+      if (restored.lastSeq > logLastSeq) return skip(`ahead of the log: seq ${restored.lastSeq} > ${logLastSeq}`);
       return restored;
-    } catch {
-      return null;
+    } catch (err) {
+      return skip(String(err));
     }
   }
 }

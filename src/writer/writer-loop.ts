@@ -204,6 +204,8 @@ export class WriterLoop<I extends Inbound> {
         evolveRecord(ledger, record, seq);
         ledger.lastSeq = seq;
         this.o.log(`writer: epoch ${epoch} from seq ${seq}`);
+        // An empty log has no identity yet (it is its first message's): take it now, for the snapshots.
+        if (seq === 1) this.logCreated = await this.log.info().then((i) => i.created, () => this.logCreated);
         return;
       } catch (err) {
         if (attempt >= 5) throw err;

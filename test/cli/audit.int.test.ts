@@ -98,7 +98,8 @@ describe('audit', () => {
 
   it('verify fails on a message that is not a batch (replay skips it; something else writes on the log)', async () => {
     const { LOG_STREAM, LOG_SUBJECT } = await import('../../src/log/streams.ts');
-    await jsm.streams.purge(LOG_STREAM);
+    await jsm.streams.delete(LOG_STREAM); // a fresh log (it denies purges)
+    await ensureStreams(jsm);
     expect((await capture(['verify'])).code).toBe(0);
     const { seq } = await js.publish(LOG_SUBJECT, new TextEncoder().encode('{"v":2,"epoch":1,"strings":[],"ops":[7],"events":[],"refused":[]}'));
     const bad = await capture(['verify']);

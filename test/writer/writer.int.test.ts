@@ -15,7 +15,7 @@ import { appendBatch } from '../../src/log/append.ts';
 import type { Command } from '../../src/domain/commands.ts';
 import { SnapshotStore } from '../../src/log/snapshots.ts';
 import { WriterLoop } from '../../src/writer/writer-loop.ts';
-import { JetStreamEventLog } from '../../src/log/event-log.ts';
+import { JetStreamEventLog, logIdentity } from '../../src/log/event-log.ts';
 import { Objm } from '@nats-io/obj';
 import type { CommandResult } from '../../src/commands/writer-port.ts';
 
@@ -131,7 +131,7 @@ describe('single writer on JetStream', () => {
     expect(ledgerState(w3.ledger())).toEqual(before);
     await w3.stop();
     // A readable snapshot of another version (or of another log) is ignored too.
-    const created = (await jsm.streams.info('PLACEMENT_LOG')).created;
+    const created = await logIdentity(jsm, (await jsm.streams.info('PLACEMENT_LOG')).state);
     await os.putBlob({ name: 'ledger' }, serialize({ log: created, ledger: { ...dumpLedger(w3.ledger()), v: 1 } }));
     const w4 = newWriter({ snapshots, log: (m: string) => fromSnap.push(m) });
     await w4.start();
