@@ -25,9 +25,11 @@ import { connectToLog } from './connect.ts';
 
 interface Row { seq: number; at: string; commandId: string; requestId: string; event: PlacementEvent }
 
+/** The value after --name; undefined when absent or when the next word is another option. */
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+  const v = i >= 0 ? args[i + 1] : undefined;
+  return v === undefined || v.startsWith('--') ? undefined : v;
 }
 
 function touches(e: PlacementEvent, provider?: string, consumer?: string): boolean {
@@ -97,9 +99,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'state') {
       const at = option(args, 'at');
+      if (args.includes('--at') && !at) {
+        console.error('--at needs a sequence number or an ISO time');
+        return 2;
+      }
       const atSeq = at && /^\d+$/.test(at) ? Number(at) : undefined;
       const atTime = at && atSeq === undefined ? new Date(at) : undefined;
-      if (atTime && Number.isNaN(atTime.getTime())) {
+      // Only ISO times: Date also reads "-1", "1.5" or "+5" as some year.
+      if (atTime && (Number.isNaN(atTime.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(at!))) {
         console.error(`--at must be a sequence number or an ISO time, got ${at}`);
         return 2;
       }

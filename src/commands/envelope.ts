@@ -44,7 +44,8 @@ export function parseBatch(data: unknown): BatchedCommand[] | null {
     commandId: typeof c?.commandId === 'string' ? c.commandId : '',
     requestId: typeof c?.requestId === 'string' ? c.requestId : '',
     replyTo: typeof c?.replyTo === 'string' && c.replyTo !== '' ? c.replyTo : undefined,
-    deadline: typeof c?.deadline === 'number' ? c.deadline : 0,
+    // Not a number: NaN, refused by the writer (a deadline it cannot read is no deadline to ignore).
+    deadline: c?.deadline === undefined || c?.deadline === null ? 0 : typeof c.deadline === 'number' ? c.deadline : NaN,
     command: c?.command,
   }));
 }

@@ -15,7 +15,7 @@ import { BATCH_SUBJECT, Header, parseBatch, toReply } from '../commands/envelope
 import { JetStreamEventLog } from '../log/event-log.ts';
 import type { FencedError } from '../log/append.ts';
 import type { SnapshotStore } from '../log/snapshots.ts';
-import { CMD_STREAM, ensureStreams, WRITER_CONSUMER } from '../log/streams.ts';
+import { CMD_STREAM, CMD_SUBJECT_PREFIX, ensureStreams, WRITER_CONSUMER } from '../log/streams.ts';
 import { publishFeed } from './feed.ts';
 import { onReconnect, type Watch } from '../nats/reconnects.ts';
 import { WriterLoop, type Inbound, type LoopOptions } from './writer-loop.ts';
@@ -38,10 +38,20 @@ interface NatsInbound extends Inbound {
  */
 const INBOX = /^_INBOX\.[^\s*>]+$/;
 
-function replyTarget(replyTo: string | undefined): { replyTo?: string; refusal?: string } {
-  if (!replyTo) return {};
-  if (INBOX.test(replyTo)) return { replyTo };
-  return { refusal: `reply subject ${JSON.stringify(replyTo.slice(0, 200))} is not an inbox (_INBOX.…)` };
+/** Where to reply, or why the command is refused as it arrived (its envelope, not its body). */
+function envelope(replyTo: string | undefined, deadline: number, subjectType?: string, body?: unknown):
+  { replyTo?: string; refusal?: string } {
+  const show = (s: string) => JSON.stringify(s.slice(0, 200));
+  const to = replyTo && INBOX.test(replyTo) ? { replyTo } : {};
+  if (replyTo && !to.replyTo) return { refusal: `reply subject ${show(replyTo)} is not an inbox (_INBOX.…)` };
+  if (!Number.isSafeInteger(deadline) || deadline < 0) {
+    return { ...to, refusal: 'Placement-Deadline must be a time in ms since the epoch' };
+  }
+  const type = (body as { type?: unknown } | null | undefined)?.type;
+  if (subjectType !== undefined && typeof type === 'string' && type !== subjectType) {
+    return { ...to, refusal: `a ${show(type)} command sent on the subject of ${show(subjectType)}` };
+  }
+  return to;
 }
 
 /** Acks of settled commands wait at most this long, to go together (ack_wait is 30 s). */
@@ -246,18 +256,19 @@ function inbound(m: JsMsg | StoredMsg, msg: JsMsg | undefined): NatsInbound[] {
     return batch.map((c, i) => ({
       msg: i === batch.length - 1 ? msg : undefined,
       commandId: c.commandId, requestId: c.requestId ?? '', deadline: c.deadline ?? 0, replyTo: undefined, body: c.command, bytes,
-      ...replyTarget(c.replyTo),
+      ...envelope(c.replyTo, c.deadline ?? 0),
     }));
   }
   const h = 'header' in m ? m.header : m.headers;
+  const deadline = Number(h?.get(Header.Deadline) || 0);
   return [{
     msg,
     commandId: h?.get(Header.CommandId) ?? '',
     requestId: h?.get(Header.RequestId) ?? '',
-    deadline: Number(h?.get(Header.Deadline) || 0),
+    deadline,
     replyTo: undefined,
     body,
     bytes: m.data.length,
-    ...replyTarget(h?.get(Header.ReplyTo) || undefined),
+    ...envelope(h?.get(Header.ReplyTo) || undefined, deadline, m.subject.slice(CMD_SUBJECT_PREFIX.length + 1), body),
   }];
 }

@@ -81,6 +81,19 @@ describe('audit', () => {
     expect(d.out.some((l) => l.includes('inventories.VCPU'))).toBe(true);
   });
 
+  it('refuses options it cannot read instead of guessing', async () => {
+    for (const at of ['-1', '1.5', '+5', '', 'yesterday']) {
+      const r = await capture(['state', '--at', at]);
+      expect(r.code, at).toBe(2);
+      expect(r.err.join(''), at).toMatch(/--at (needs|must be) a sequence number or an ISO time/);
+    }
+    expect((await capture(['state', '--at'])).code).toBe(2);
+    const h = await capture(['history', '--provider', '--json']);
+    expect(h.code).toBe(2);
+    expect(h.err.join('')).toContain('audit history needs --provider UUID');
+    expect((await capture(['state', '--at', '2026-12-04T00:00:00Z'])).code).toBe(0);
+  });
+
   it('verifies a clean log and finds the first violation in a tampered one', async () => {
     const ok = await capture(['verify']);
     expect(ok.code).toBe(0);

@@ -319,12 +319,20 @@ describe('single writer on JetStream', () => {
     const replies: Array<Record<string, unknown>> = [];
     const sub = nc.subscribe(inbox, { callback: (_e, m) => { replies.push(m.json()); } });
     await js.publish('placement.cmd.CreateResourceProvider', JSON.stringify(create), { headers: h(inbox, 'writer-epoch-2') });
-    for (let i = 0; i < 100 && (replies.length < 1 || logged.filter((l) => l.includes('refused command')).length < 4); i++) {
+    // A deadline it cannot read; a command of one type on another type's subject.
+    const late = h(inbox);
+    late.set('Placement-Deadline', 'abc');
+    await js.publish('placement.cmd.CreateResourceProvider', JSON.stringify(create), { headers: late });
+    await js.publish('placement.cmd.DeleteTrait', JSON.stringify(create), { headers: h(inbox) });
+    for (let i = 0; i < 100 && (replies.length < 3 || logged.filter((l) => l.includes('refused command')).length < 6); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(logged.filter((l) => /refused command .*is not an inbox/.test(l))).toHaveLength(3);
-    expect(replies).toEqual([expect.objectContaining({ ok: false, status: 400 })]);
-    expect(JSON.stringify(replies[0])).toContain('reserved');
+    expect(replies).toHaveLength(3);
+    for (const r of replies) expect(r).toMatchObject({ ok: false, status: 400 });
+    expect(JSON.stringify(replies)).toContain('reserved');
+    expect(JSON.stringify(replies)).toContain('Placement-Deadline must be a time in ms');
+    expect(JSON.stringify(replies)).toContain('command sent on the subject of');
     const after = (await jsm.streams.info('PLACEMENT_LOG')).state;
     expect(after.first_seq).toBe(before.first_seq);
     // Nothing applied; refusals of unacceptable envelopes are not logged either.
