@@ -10,19 +10,27 @@ import type { CommandRecord } from '../domain/events.ts';
 import type { Rejection } from '../domain/rejections.ts';
 import { decide } from '../domain/decide.ts';
 import { evolve } from '../domain/evolve.ts';
+import { reject } from '../domain/rejections.ts';
 
 export type Applied =
-  | { readonly kind: 'record'; readonly record: CommandRecord }
+  /** bytes: its events as JSON (bounds a batch's stored message). */
+  | { readonly kind: 'record'; readonly record: CommandRecord; readonly bytes: number }
   | { readonly kind: 'rejected'; readonly rejection: Rejection }
   | { readonly kind: 'duplicate'; readonly seq: number; readonly record: CommandRecord };
 
-export function applyCommand(ledger: Ledger, cmd: Command, ctx: CommandContext): Applied {
+/** `eventBytesMax`: a command whose events alone are larger (as JSON) is refused, not applied: no stored batch could hold them. */
+export function applyCommand(ledger: Ledger, cmd: Command, ctx: CommandContext, eventBytesMax = Infinity): Applied {
   const before = ledger.appliedCommands.get(ctx.commandId);
   if (before) {
     return { kind: 'duplicate', seq: before.seq, record: { ...ctx, events: before.events } };
   }
   const decision = decide(ledger, cmd);
   if (decision.rejection) return { kind: 'rejected', rejection: decision.rejection };
+  const bytes = decision.events.length > 0 ? JSON.stringify(decision.events).length : 0;
+  if (bytes > eventBytesMax) {
+    return { kind: 'rejected', rejection: reject('BadRequest',
+      `the command's events would take ${bytes} bytes, more than a stored batch holds (${eventBytesMax})`) };
+  }
   for (const e of decision.events) evolve(ledger, e, ctx.at);
-  return { kind: 'record', record: { ...ctx, events: decision.events } };
+  return { kind: 'record', record: { ...ctx, events: decision.events }, bytes };
 }

@@ -57,6 +57,11 @@ export interface LoopOptions {
    * the server's max_payload (8 MB).
    */
   readonly batchBytesMax?: number;
+  /**
+   * Bytes of one command's events at most (as JSON; default 5 MiB): with a full batch before it
+   * (batchBytesMax) they must still fit in one stored message. A larger one is refused (400).
+   */
+  readonly commandEventBytesMax?: number;
   readonly inFlightMax?: number;
   readonly appendAttemptsMax?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -107,7 +112,8 @@ export class WriterLoop<I extends Inbound> {
 
   constructor(private readonly log: EventLog, private readonly io: LoopIo<I>, options: LoopOptions) {
     this.o = {
-      now: Date.now, batchCommandsMax: 512, batchBytesMax: 2 * 1024 * 1024, inFlightMax: 2, appendAttemptsMax: 4,
+      now: Date.now, batchCommandsMax: 512, batchBytesMax: 2 * 1024 * 1024, commandEventBytesMax: 5 * 1024 * 1024,
+      inFlightMax: 2, appendAttemptsMax: 4,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)), log: () => {}, snapshotEveryEvents: 100_000,
       writerId: randomUUID(),
       ...options,
@@ -341,7 +347,7 @@ export class WriterLoop<I extends Inbound> {
         continue;
       }
       const ctx = { commandId: input.commandId, requestId: input.requestId, at };
-      const applied = applyCommand(ledger, parsed.command as Command, ctx);
+      const applied = applyCommand(ledger, parsed.command as Command, ctx, this.o.commandEventBytesMax);
       // Durable outcomes were answered above: a duplicate here is a twin of one whose batch is not durable yet.
       if (applied.kind === 'duplicate') {
         results.set(input, { twinOf: input.commandId });
@@ -352,7 +358,7 @@ export class WriterLoop<I extends Inbound> {
       remember(ledger, input.commandId, 0, record.events, record.refused);
       records.push(record);
       results.set(input, 'applied');
-      if (record.events.length > 0) eventBytes += JSON.stringify(record.events).length;
+      if (applied.kind === 'record') eventBytes += applied.bytes;
     }
     const expectedLastSeq = ledger.lastSeq;
     const msgId = `${this.o.writerId}-e${ledger.epoch}-s${expectedLastSeq}`;

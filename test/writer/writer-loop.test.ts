@@ -119,4 +119,29 @@ describe('writer loop batches', () => {
     expect(loop.ledger().providers.has(uuid)).toBe(false);
     await loop.stop();
   });
+
+  it('refuse a command whose own events no stored batch could hold, and apply nothing of it', async () => {
+    const log = new MemoryLog();
+    const answers = new Map<string, CommandResult>();
+    const loop = new WriterLoop<Inbound>(log, { reply: (i, r) => answers.set(i.commandId, r), settled: () => {} },
+      { createLedger: () => createLedger(loadStandards()), commandEventBytesMax: 50_000 });
+    await loop.start();
+    const rp = randomUUID();
+    const inventory = { total: 10, reserved: 0, min_unit: 1, max_unit: 10, step_size: 1, allocation_ratio: 1 };
+    const send = (id: string, body: unknown) => loop.enqueue({ commandId: id, requestId: '', deadline: 0, bytes: 100, body });
+    send('rp', { type: 'CreateResourceProvider', uuid: rp, name: 'wide', parentUuid: null });
+    const classes = Array.from({ length: 1000 }, (_, i) => `CUSTOM_C${i}`);
+    classes.forEach((name) => send(name, { type: 'CreateResourceClass', name, ifAbsent: false }));
+    const replace = (n: number) => ({ type: 'ChangeInventories', uuid: rp, generation: null, reservedMayEqualTotal: false,
+      change: { kind: 'replace', inventories: Object.fromEntries(classes.slice(0, n).map((c) => [c, inventory])) } });
+    send('wide', replace(1000)); // ~110 KB of event
+    send('narrow', replace(100)); // ~11 KB
+    for (let i = 0; i < 400 && answers.size < 1003; i++) await new Promise((r) => setTimeout(r, 5));
+    await loop.stop();
+    expect(answers.get('wide')).toMatchObject({ ok: false, rejection: { kind: 'BadRequest' } });
+    expect(JSON.stringify(answers.get('wide'))).toMatch(/events would take \d+ bytes, more than a stored batch holds \(50000\)/);
+    expect(answers.get('narrow')).toMatchObject({ ok: true });
+    expect(loop.ledger().providers.get(rp)!.inventories.size).toBe(100);
+    expect(log.batches.flatMap((b) => b.records).find((r) => r.commandId === 'wide')).toMatchObject({ events: [] });
+  });
 });
