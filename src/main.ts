@@ -17,6 +17,7 @@ const log = (m: string) => { if (!quiet) console.error(`${new Date().toISOString
 // the log; until the ledger is rebuilt (at start, and after a failed append) every request is
 // answered 503.
 let service: Service | undefined;
+let stopping = false;
 const app = createApp({
   starting: () => !service ? 'placement-ts is starting (rebuilding its ledger from the log); try again shortly.'
     : service.writer.rebuilding ? 'placement-ts is rebuilding its ledger from the log after a failed append; try again shortly.'
@@ -34,7 +35,9 @@ server.on('error', (err) => {
 await new Promise<void>((listening) => server.listen(config.port, config.host, listening));
 
 service = await startService(config, log).catch((err) => {
-  console.error(`placement-ts: cannot start: ${err instanceof Error ? err.stack : String(err)}`);
+  // The message says what to do; the stack only with LOG_LEVEL=debug.
+  const detail = err instanceof Error ? (config.logLevel === 'debug' ? err.stack : err.message) : String(err);
+  console.error(`placement-ts: cannot start: ${detail}`);
   process.exit(1);
 });
 const { port } = server.address() as AddressInfo;
@@ -49,7 +52,6 @@ service.writer.whenFenced((e) => {
   void shutdown(3);
 });
 
-let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;

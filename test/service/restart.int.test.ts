@@ -59,7 +59,9 @@ describe('the service process', () => {
 
   it('refuses a second service on a live DATA_DIR, and exits when its embedded nats-server dies', async () => {
     const s = await start();
-    await expect(startService(dataDir)).rejects.toThrow(/in use by the running service/);
+    const refused = await startService(dataDir).then(() => null, (err: Error) => err.message);
+    expect(refused).toMatch(/cannot start: DATA_DIR .* is in use by the running service pid \d+\n/);
+    expect(refused).not.toMatch(/\n\s+at /); // the message, not a stack
     expect((await fetch(`${s.url}/`)).status).toBe(200);
     const natsPid = Number(readFileSync(join(dataDir, 'nats-server.pid'), 'utf8'));
     process.kill(natsPid, 'SIGKILL');
@@ -75,7 +77,10 @@ describe('the service process', () => {
     const taken = (blocker.address() as { port: number }).port;
     const empty = mkdtempSync(join(tmpdir(), 'placement-svc-port-'));
     try {
-      await expect(startService(empty, { PORT: String(taken) })).rejects.toThrow(/HTTP server: listen EADDRINUSE/);
+      const failed = await startService(empty, { PORT: String(taken) }).then(() => null, (err: Error) => err.message);
+      expect(failed).toMatch(/HTTP server: listen EADDRINUSE/);
+      // It says so and exits, nothing else (it once crashed there with a ReferenceError).
+      expect(failed).not.toMatch(/Error:|\n\s+at /);
       expect(readdirSync(empty)).toEqual([]);
     } finally {
       blocker.close();
