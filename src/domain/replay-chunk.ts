@@ -160,23 +160,23 @@ export class ChunkEncoder {
     return chunk;
   }
 
+  /** The number of the allocation set (provider, resources pairs), defined first if new. */
   private set(key: string, parts: number[]): number {
-    let id = this.setIds.get(key);
-    if (id !== undefined) return id;
-    id = this.setIds.size;
-    this.setIds.set(key, id);
-    this.push(SET); this.push(parts.length / 2);
-    for (const x of parts) this.push(x);
-    return id;
+    return this.define(this.setIds, SET, key, parts);
   }
 
   /** The number of the resources (rc amount pairs), defined first if new. */
   private resources(key: string, pairs: number[]): number {
-    let id = this.resourceIds.get(key);
+    return this.define(this.resourceIds, RESOURCES, key, pairs);
+  }
+
+  /** The number `ids` has for `key`; if new, the next one, defined in the chunk as `tag`, pair count, pairs. */
+  private define(ids: Map<string, number>, tag: number, key: string, pairs: number[]): number {
+    let id = ids.get(key);
     if (id !== undefined) return id;
-    id = this.resourceIds.size;
-    this.resourceIds.set(key, id);
-    this.push(RESOURCES); this.push(pairs.length / 2);
+    id = ids.size;
+    ids.set(key, id);
+    this.push(tag); this.push(pairs.length / 2);
     for (const x of pairs) this.push(x);
     return id;
   }
