@@ -14,7 +14,7 @@ import { LOG_STREAM } from './streams.ts';
 import { AppendUnknownError, appendBatch } from './append.ts';
 import { onReconnect, type Watch } from '../nats/reconnects.ts';
 
-export type { FoldResult, Skipped } from './replay.ts';
+export { skippedAlso, type FoldResult, type Skipped } from './replay.ts';
 
 /**
  * The log's identity: its first message's sequence and store time. Not the stream's `created`:

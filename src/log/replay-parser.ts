@@ -9,7 +9,7 @@ import type { LogBatch } from '../domain/events.ts';
 import { ChunkEncoder, writeAllocations, type ReplayChunk } from '../domain/replay-chunk.ts';
 import { CommandRing, type RememberedCommands } from '../domain/evolve.ts';
 import { REMEMBERED_EVENTS_MAX } from '../domain/model.ts';
-import type { Skipped } from './replay.ts';
+import { skippedAlso, type Skipped } from './replay.ts';
 
 export class ReplayParser {
   // Without events: holding every record's events until it leaves the ring would
@@ -19,8 +19,8 @@ export class ReplayParser {
   /** The newest stored batches, enough to hold the newest REMEMBERED_EVENTS_MAX records (parsed again at the end). */
   private readonly recent: Array<{ data: Uint8Array; records: number }> = [];
   private recentRecords = 0;
-  private skippedCount = 0;
-  private firstSkipped = 0;
+  /** The stored messages so far that were not batches (skipped, as replayLog skips them). */
+  skipped: Skipped | undefined;
 
   /** tableMax: see ChunkEncoder (tests make it small). */
   constructor(ringMax: number, tableMax?: number) {
@@ -38,7 +38,7 @@ export class ReplayParser {
       while (this.recentRecords - this.recent[0]!.records >= REMEMBERED_EVENTS_MAX) {
         this.recentRecords -= this.recent.shift()!.records;
       }
-    } else if (this.skippedCount++ === 0) this.firstSkipped = seq;
+    } else this.skipped = skippedAlso(this.skipped, seq);
     return this.encoder.take();
   }
 
@@ -89,11 +89,6 @@ export class ReplayParser {
       }
     }
     return batch.records.length;
-  }
-
-  /** The stored messages so far that were not batches (skipped, as replayLog skips them). */
-  get skipped(): Skipped | undefined {
-    return this.skippedCount === 0 ? undefined : { count: this.skippedCount, firstSeq: this.firstSkipped };
   }
 
   /** The newest command outcomes, oldest first, the newest REMEMBERED_EVENTS_MAX with their events. */

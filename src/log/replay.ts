@@ -32,6 +32,10 @@ export interface Skipped {
   readonly firstSeq: number;
 }
 
+/** `so far` with the message at `seq` skipped too. */
+export const skippedAlso = (soFar: Skipped | undefined, seq: number): Skipped =>
+  ({ count: (soFar?.count ?? 0) + 1, firstSeq: soFar?.firstSeq ?? seq });
+
 export interface StoredBatch {
   /** The stored bytes (a view the client may reuse: copy before keeping). */
   readonly data: Uint8Array;

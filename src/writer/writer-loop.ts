@@ -12,7 +12,7 @@ import type { AppliedCommand, Ledger } from '../domain/model.ts';
 import type { Command } from '../domain/commands.ts';
 import type { CommandRecord } from '../domain/events.ts';
 import type { CommandResult } from '../commands/writer-port.ts';
-import type { EventLog, FoldResult, Skipped } from '../log/event-log.ts';
+import { skippedAlso, type EventLog, type FoldResult, type Skipped } from '../log/event-log.ts';
 import { AppendUnknownError, FencedError } from '../log/append.ts';
 import { reject } from '../domain/rejections.ts';
 import { evolveRecord, remember, ReplayFold } from '../domain/evolve.ts';
@@ -190,7 +190,7 @@ export class WriterLoop<I extends Inbound> {
         events += r.events.length;
       }
       ledger.lastSeq = seq;
-    }, (seq) => { skipped = { count: (skipped?.count ?? 0) + 1, firstSeq: skipped?.firstSeq ?? seq }; });
+    }, (seq) => { skipped = skippedAlso(skipped, seq); });
     fold.finish();
     return { lastSeq, events, skipped };
   }
