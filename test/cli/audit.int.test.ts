@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { startNatsClient, type NatsServerHandle } from '../support/nats-server.ts';
 import { ensureStreams } from '../../src/log/streams.ts';
 import { NatsWriter } from '../../src/writer/nats-writer.ts';
 import { NatsCommandClient } from '../../src/commands/nats-client.ts';
@@ -18,10 +18,7 @@ let jsm: JetStreamManager;
 const inv = (total: number) => ({ total, reserved: 0, min_unit: 1, max_unit: total, step_size: 1, allocation_ratio: 1 });
 
 beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url });
-  js = jetstream(nc);
-  jsm = await jetstreamManager(nc);
+  ({ server, nc, js, jsm } = await startNatsClient());
   await ensureStreams(jsm);
   process.env.NATS_URL = server.url;
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { startNatsClient, type NatsServerHandle } from '../support/nats-server.ts';
 import { everything, replayTestLog } from '../support/replay-log.ts';
 import { ensureStreams, LOG_STREAM, LOG_SUBJECT } from '../../src/log/streams.ts';
 import { appendBatch } from '../../src/log/append.ts';
@@ -21,10 +21,7 @@ let jsm: JetStreamManager;
 const standards = loadStandards();
 
 beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url });
-  js = jetstream(nc);
-  jsm = await jetstreamManager(nc);
+  ({ server, nc, js, jsm } = await startNatsClient());
 });
 afterAll(async () => {
   await nc?.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { startNatsClient, type NatsServerHandle } from '../support/nats-server.ts';
 import { ensureStreams, LOG_SUBJECT } from '../../src/log/streams.ts';
 import { readLog } from '../../src/log/replay.ts';
 
@@ -11,10 +11,7 @@ let js: JetStreamClient;
 let jsm: JetStreamManager;
 
 beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url });
-  js = jetstream(nc);
-  jsm = await jetstreamManager(nc);
+  ({ server, nc, js, jsm } = await startNatsClient());
   await ensureStreams(jsm);
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // A real nats-server (>= 2.10, JetStream on, fsync always) for integration tests.
 //
 //   const ns = await startNatsServer();
-//   const nc = await connect({ servers: ns.url });
+//   const nc = await connect({ servers: ns.url });   // or startNatsClient(): server, nc, js, jsm
 //   ...
 //   await ns.kill9(); await ns.restart();   // same store, same port when it is still free
 //   await ns.stop();                        // kills that pid only, removes the temp folder
@@ -13,6 +13,8 @@ import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 
 export interface NatsServerOptions {
   /** How long to wait for the server to report its port, default 10 s. */
@@ -219,4 +221,18 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface NatsClient {
+  readonly server: NatsServerHandle;
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+}
+
+/** A private nats-server and one JetStream client of it: what most integration test files start with. */
+export async function startNatsClient(): Promise<NatsClient> {
+  const server = await startNatsServer();
+  const nc = await connect({ servers: server.url });
+  return { server, nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { serialize } from 'node:v8';
-import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.ts';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { startNatsClient, type NatsServerHandle } from '../support/nats-server.ts';
 import { ensureStreams } from '../../src/log/streams.ts';
 import { NatsWriter } from '../../src/writer/nats-writer.ts';
 import { NatsCommandClient } from '../../src/commands/nats-client.ts';
@@ -61,10 +61,7 @@ const claim = (rp: string, vcpu: number, consumer = randomUUID()): Command => ({
 });
 
 beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url });
-  js = jetstream(nc);
-  jsm = await jetstreamManager(nc);
+  ({ server, nc, js, jsm } = await startNatsClient());
 });
 
 afterAll(async () => {
